@@ -1,0 +1,12 @@
+DROP TABLE article_tags;
+DROP TABLE tags;
+DROP TABLE article_authors;
+DROP TABLE article_outlets;
+DROP TABLE articles;
+DROP TABLE person_aliases;
+DROP TABLE people;
+DROP TABLE outlets;
+DROP TABLE organization_aliases;
+DROP TABLE organizations;
+DROP TABLE sections;
+DROP TABLE raw_documents;

@@ -1,0 +1,2 @@
+DROP TABLE corrections;
+DROP TABLE api_keys;

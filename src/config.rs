@@ -1,0 +1,227 @@
+//! Typed configuration, read once from the environment (and `.env` if present) and
+//! passed down. Every variable is documented with its default in `.env.example`.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A variable that is set but cannot be used; the message names it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{name}: {problem} (got {value:?}; see .env.example)")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub name: &'static str,
+    /// The value that was found.
+    pub value: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// Everything the service and the CLI need to know about their surroundings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: the primary PostgreSQL database (created if missing).
+    pub database_url: String,
+    /// `READ_DATABASE_URL`: an optional read replica for queries.
+    pub read_database_url: Option<String>,
+    /// `BIND_ADDR`: where `archive serve` listens.
+    pub bind_addr: SocketAddr,
+    /// `HTTP_WORKERS`: actix worker threads; 0 means one per core.
+    pub http_workers: usize,
+    /// `DATABASE_POOL_SIZE`: connections per pool.
+    pub pool_size: usize,
+    /// `STATEMENT_TIMEOUT_MS`: per-request `statement_timeout`.
+    pub statement_timeout: Duration,
+    /// `DEMO_ARTICLES`: articles generated on an empty database at start-up (0: none).
+    pub demo_articles: u64,
+    /// `GRAPHQL_INTROSPECTION`: whether introspection (and field suggestions) is on.
+    pub introspection: bool,
+    /// `ALLOW_ANONYMOUS_READS`: whether queries without an API key are answered.
+    pub anonymous_reads: bool,
+    /// `MAX_BODY_BYTES`: largest accepted request body.
+    pub max_body_bytes: usize,
+    /// `GRAPHQL_MAX_DEPTH`: deepest accepted selection.
+    pub max_depth: usize,
+    /// `GRAPHQL_MAX_COMPLEXITY`: highest accepted query cost.
+    pub max_complexity: usize,
+    /// `GRAPHQL_MAX_ALIASES`: most aliases in one operation.
+    pub max_aliases: usize,
+    /// `GRAPHQL_MAX_FIELDS`: most field selections in one operation.
+    pub max_fields: usize,
+    /// `GRAPHQL_MAX_BATCH`: most operations in one batched request.
+    pub max_batch: usize,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err("expected `text` or `json`".into()),
+        }
+    }
+}
+
+/// The default database: the local server, database `news_archive`.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://127.0.0.1:5432/news_archive";
+
+impl Config {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is not worth aborting for.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable source (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &'static str, default: &str| -> String {
+            get(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        fn parse<T: FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.trim().parse().map_err(|e: T::Err| ConfigError {
+                name,
+                problem: e.to_string(),
+                value,
+            })
+        }
+        fn boolean(name: &'static str, value: String) -> Result<bool, ConfigError> {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError {
+                    name,
+                    value,
+                    problem: "expected true or false".into(),
+                }),
+            }
+        }
+        let database_url = var("DATABASE_URL", DEFAULT_DATABASE_URL);
+        check_postgres_url("DATABASE_URL", &database_url)?;
+        let read_database_url = get("READ_DATABASE_URL").filter(|v| !v.trim().is_empty());
+        if let Some(url) = &read_database_url {
+            check_postgres_url("READ_DATABASE_URL", url)?;
+        }
+        Ok(Self {
+            database_url,
+            read_database_url,
+            bind_addr: parse("BIND_ADDR", var("BIND_ADDR", "127.0.0.1:8080"))?,
+            http_workers: parse("HTTP_WORKERS", var("HTTP_WORKERS", "0"))?,
+            pool_size: positive("DATABASE_POOL_SIZE", var("DATABASE_POOL_SIZE", "16"))?,
+            statement_timeout: Duration::from_millis(positive(
+                "STATEMENT_TIMEOUT_MS",
+                var("STATEMENT_TIMEOUT_MS", "5000"),
+            )? as u64),
+            demo_articles: parse("DEMO_ARTICLES", var("DEMO_ARTICLES", "300"))?,
+            introspection: boolean(
+                "GRAPHQL_INTROSPECTION",
+                var("GRAPHQL_INTROSPECTION", "true"),
+            )?,
+            anonymous_reads: boolean(
+                "ALLOW_ANONYMOUS_READS",
+                var("ALLOW_ANONYMOUS_READS", "true"),
+            )?,
+            max_body_bytes: positive("MAX_BODY_BYTES", var("MAX_BODY_BYTES", "2097152"))?,
+            max_depth: positive("GRAPHQL_MAX_DEPTH", var("GRAPHQL_MAX_DEPTH", "10"))?,
+            max_complexity: positive(
+                "GRAPHQL_MAX_COMPLEXITY",
+                var("GRAPHQL_MAX_COMPLEXITY", "5000"),
+            )?,
+            max_aliases: positive("GRAPHQL_MAX_ALIASES", var("GRAPHQL_MAX_ALIASES", "30"))?,
+            max_fields: positive("GRAPHQL_MAX_FIELDS", var("GRAPHQL_MAX_FIELDS", "500"))?,
+            max_batch: positive("GRAPHQL_MAX_BATCH", var("GRAPHQL_MAX_BATCH", "10"))?,
+            log_format: parse("LOG_FORMAT", var("LOG_FORMAT", "text"))?,
+        })
+    }
+
+    /// The URL queries are sent to: the read replica if configured.
+    pub fn read_url(&self) -> &str {
+        self.read_database_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
+    }
+}
+
+fn positive(name: &'static str, value: String) -> Result<usize, ConfigError> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(ConfigError {
+            name,
+            value,
+            problem: "expected a positive whole number".into(),
+        }),
+    }
+}
+
+fn check_postgres_url(name: &'static str, url: &str) -> Result<(), ConfigError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(())
+    } else {
+        Err(ConfigError {
+            name,
+            value: url.to_owned(),
+            problem: "expected a postgres:// URL".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_point_at_the_local_server() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.pool_size, 16);
+        assert!(c.introspection);
+        assert!(c.anonymous_reads);
+        assert_eq!(c.read_url(), DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = config(&[("BIND_ADDR", "nowhere")]).expect_err("bad address");
+        assert_eq!(err.name, "BIND_ADDR");
+        assert!(err.to_string().starts_with("BIND_ADDR: "));
+        let err = config(&[("DATABASE_POOL_SIZE", "0")]).expect_err("zero pool");
+        assert_eq!(err.name, "DATABASE_POOL_SIZE");
+        let err = config(&[("GRAPHQL_INTROSPECTION", "maybe")]).expect_err("bad bool");
+        assert_eq!(err.name, "GRAPHQL_INTROSPECTION");
+        let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("bad url");
+        assert_eq!(err.name, "DATABASE_URL");
+    }
+
+    #[test]
+    fn read_replica_is_used_for_queries_when_set() {
+        let c = config(&[("READ_DATABASE_URL", "postgres://replica/db")]).expect("valid");
+        assert_eq!(c.read_url(), "postgres://replica/db");
+    }
+}

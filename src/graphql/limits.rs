@@ -1,0 +1,160 @@
+//! Checks on the text of an operation that run before async-graphql validates or
+//! executes it: operation type, alias, field and directive counts (fragments expanded,
+//! so a fragment spread many times counts many times). Depth and cost are enforced by
+//! async-graphql's own validation, configured in [`super::build_schema`].
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// Directives on one operation above this are refused (directive overloading).
+pub const MAX_DIRECTIVES: usize = 50;
+
+/// What the pre-check learned about the operation to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// query, mutation or subscription.
+    pub kind: OperationType,
+    /// Aliased fields.
+    pub aliases: usize,
+    /// Field selections, fragments expanded.
+    pub fields: usize,
+    /// Directives anywhere in the operation.
+    pub directives: usize,
+}
+
+/// The limits a request is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct TextLimits {
+    /// Most aliases.
+    pub max_aliases: usize,
+    /// Most field selections.
+    pub max_fields: usize,
+}
+
+/// Parses `query` and measures the operation `operation_name` selects (the only one if
+/// none is named). Unparseable text is left to async-graphql, which reports it.
+pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let op = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        _ => return None,
+    };
+    let mut shape = Shape {
+        kind: op.node.ty,
+        aliases: 0,
+        fields: 0,
+        directives: op.node.directives.len(),
+    };
+    walk(&doc, &op.node.selection_set.node, &mut shape, 0);
+    Some(shape)
+}
+
+/// Refuses an operation over a limit with `QUERY_TOO_COMPLEX`.
+pub fn check(shape: &Shape, limits: TextLimits) -> AppResult<()> {
+    if shape.aliases > limits.max_aliases {
+        return Err(AppError::too_complex(format!(
+            "the operation uses {} aliases; at most {} are allowed",
+            shape.aliases, limits.max_aliases
+        )));
+    }
+    if shape.fields > limits.max_fields {
+        return Err(AppError::too_complex(format!(
+            "the operation selects {} fields; at most {} are allowed",
+            shape.fields, limits.max_fields
+        )));
+    }
+    if shape.directives > MAX_DIRECTIVES {
+        return Err(AppError::too_complex(format!(
+            "the operation uses {} directives; at most {MAX_DIRECTIVES} are allowed",
+            shape.directives
+        )));
+    }
+    Ok(())
+}
+
+// Fragment cycles are invalid GraphQL and refused later; the depth cap stops the walk
+// from following one forever before that.
+const MAX_WALK_DEPTH: usize = 64;
+
+fn walk(doc: &ExecutableDocument, set: &SelectionSet, shape: &mut Shape, depth: usize) {
+    if depth > MAX_WALK_DEPTH || shape.fields > 100_000 {
+        return;
+    }
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                shape.fields += 1;
+                shape.aliases += usize::from(field.alias.is_some());
+                shape.directives += field.directives.len();
+                walk(doc, &field.selection_set.node, shape, depth + 1);
+            }
+            Selection::FragmentSpread(spread) => {
+                shape.directives += spread.node.directives.len();
+                if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
+                    shape.directives += fragment.node.directives.len();
+                    walk(doc, &fragment.node.selection_set.node, shape, depth + 1);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                shape.directives += inline.node.directives.len();
+                walk(doc, &inline.node.selection_set.node, shape, depth + 1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_fields_aliases_and_directives_through_fragments() {
+        let q = "query A { a: articles { ...F ...F } } fragment F on ArticleConnection { totalCount @include(if: true) }";
+        let s = inspect(q, Some("A")).expect("parses");
+        assert_eq!(s.kind, OperationType::Query);
+        assert_eq!((s.fields, s.aliases, s.directives), (3, 1, 2));
+    }
+
+    #[test]
+    fn picks_the_named_operation() {
+        let q = "query Q { a } mutation M { b c }";
+        assert_eq!(
+            inspect(q, Some("M")).map(|s| s.kind),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(inspect(q, None), None);
+    }
+
+    #[test]
+    fn refuses_alias_overloading() {
+        let q = format!(
+            "{{ {} }}",
+            (0..500)
+                .map(|i| format!("a{i}: __typename"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let s = inspect(&q, None).expect("parses");
+        let err = check(
+            &s,
+            TextLimits {
+                max_aliases: 30,
+                max_fields: 1000,
+            },
+        )
+        .expect_err("refused");
+        assert_eq!(err.code, crate::error::ErrorCode::QueryTooComplex);
+    }
+
+    #[test]
+    fn fragment_cycles_terminate() {
+        let q = "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }";
+        assert!(inspect(q, None).is_some());
+    }
+}

@@ -1,0 +1,53 @@
+//! The GraphQL schema: types, batching, pagination and limits. Knows the database, not
+//! actix: `http/` mounts it.
+
+pub mod article;
+pub mod batch;
+pub mod ids;
+pub mod limits;
+pub mod pagination;
+pub mod query;
+
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Schema};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::db::request::RequestConn;
+use crate::error::{AppError, AppResult};
+
+/// The archive's schema.
+pub type ArchiveSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// An object with a global ID that `node(id:)` can fetch.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "async_graphql::ID", desc = "Global ID."))]
+pub enum Node {
+    /// A press article.
+    Article(article::Article),
+}
+
+/// Builds the schema once; the HTTP layer shares it between workers.
+pub fn build_schema(config: &Config, db: Db) -> ArchiveSchema {
+    let mut builder = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
+        .data(db)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity);
+    if !config.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// The request's database connection.
+pub(crate) fn request_conn<'a>(ctx: &Context<'a>) -> AppResult<&'a RequestConn> {
+    ctx.data::<std::sync::Arc<RequestConn>>()
+        .map(|c| &**c)
+        .map_err(|_| AppError::internal("no request connection in the context"))
+}

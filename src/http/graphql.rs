@@ -1,0 +1,267 @@
+//! Our own GraphQL endpoint in front of async-graphql: JSON bodies only, a body size
+//! limit, queries only over GET, a batch length limit, and alias / field / directive
+//! limits checked on the text before execution. Every refusal is a GraphQL error with a
+//! stable `extensions.code`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AppState;
+use crate::db::request::RequestConn;
+use crate::graphql::limits::{self, TextLimits};
+
+/// GraphiQL, pointed at `/graphql`.
+pub async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .title("news-archive")
+                .finish(),
+        )
+}
+
+/// A request refused before execution.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn response(self, state: &AppState) -> HttpResponse {
+        state
+            .metrics
+            .graphql_refused
+            .fetch_add(1, Ordering::Relaxed);
+        HttpResponse::build(self.status).json(json!({
+            "errors": [{ "message": self.message, "extensions": { "code": self.code } }]
+        }))
+    }
+}
+
+/// POST /graphql: one operation or a batch, as `application/json`.
+pub async fn post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    match read_post(&state, &req, payload).await {
+        Ok(batch) => execute(&state, batch, false).await,
+        Err(refusal) => refusal.response(&state),
+    }
+}
+
+async fn read_post(
+    state: &AppState,
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<BatchRequest, Refusal> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // Only JSON: text/plain, urlencoded and multipart bodies are what browsers send
+    // cross-origin without a preflight, so accepting them would open the API to CSRF.
+    if essence != "application/json" && essence != "application/graphql-response+json" {
+        return Err(Refusal::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            format!("send the request as application/json, not {content_type:?}"),
+        ));
+    }
+    let limit = state.config.max_body_bytes;
+    if let Some(length) = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && length > limit
+    {
+        return Err(too_large(limit));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body could not be read",
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice::<BatchRequest>(&body).map_err(|e| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("the body is not a GraphQL request: {e}"),
+        )
+    })
+}
+
+fn too_large(limit: usize) -> Refusal {
+    Refusal::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        format!("the request body is larger than {limit} bytes"),
+    )
+}
+
+/// GET /graphql?query=...&variables=...&operationName=...: queries only.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+/// GET /graphql: a query in the URL. Mutations are refused (GET must be safe to repeat
+/// and to prefetch).
+pub async fn get(state: web::Data<AppState>, params: web::Query<GetParams>) -> HttpResponse {
+    let params = params.into_inner();
+    let Some(query) = params.query else {
+        return Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "missing `query` parameter",
+        )
+        .response(&state);
+    };
+    let mut request = Request::new(query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = params.variables {
+        match serde_json::from_str(&vars) {
+            Ok(v) => request = request.variables(async_graphql::Variables::from_json(v)),
+            Err(e) => {
+                return Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    format!("`variables` is not JSON: {e}"),
+                )
+                .response(&state);
+            }
+        }
+    }
+    execute(&state, BatchRequest::Single(request), true).await
+}
+
+async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpResponse {
+    let is_batch = matches!(batch, BatchRequest::Batch(_));
+    let requests = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => {
+            if rs.len() > state.config.max_batch {
+                return Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "QUERY_TOO_COMPLEX",
+                    format!(
+                        "a batch of {} operations; at most {} are allowed",
+                        rs.len(),
+                        state.config.max_batch
+                    ),
+                )
+                .response(state);
+            }
+            if rs.is_empty() {
+                return Refusal::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", "an empty batch")
+                    .response(state);
+            }
+            rs
+        }
+    };
+    let text_limits = TextLimits {
+        max_aliases: state.config.max_aliases,
+        max_fields: state.config.max_fields,
+    };
+    for request in &requests {
+        if let Some(shape) = limits::inspect(&request.query, request.operation_name.as_deref()) {
+            if over_get && shape.kind != OperationType::Query {
+                return Refusal::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "METHOD_NOT_ALLOWED",
+                    "only queries may be sent with GET; use POST for mutations",
+                )
+                .response(state);
+            }
+            if let Err(e) = limits::check(&shape, text_limits) {
+                return Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message)
+                    .response(state);
+            }
+        }
+    }
+    state
+        .metrics
+        .graphql_requests
+        .fetch_add(1, Ordering::Relaxed);
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        let conn = Arc::new(RequestConn::new(&state.db));
+        let response = state.schema.execute(request.data(conn.clone())).await;
+        conn.finish().await;
+        responses.push(with_codes(response));
+    }
+    let body = if is_batch {
+        BatchResponse::Batch(responses)
+    } else {
+        BatchResponse::Single(responses.remove(0))
+    };
+    HttpResponse::Ok().json(body)
+}
+
+/// Errors raised by async-graphql itself (parse, validation, coercion, limits) carry no
+/// code; give them one.
+fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code =
+            if error.message.contains("nested too deep") || error.message.contains("too complex") {
+                "QUERY_TOO_COMPLEX"
+            } else {
+                "BAD_USER_INPUT"
+            };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    response
+}

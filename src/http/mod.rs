@@ -1,0 +1,90 @@
+//! actix-web only: routes, the GraphQL handler, health and metrics. The schema is built
+//! once and shared with every worker.
+
+mod graphql;
+mod health;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::graphql::{ArchiveSchema, build_schema};
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The GraphQL schema (built once).
+    pub schema: ArchiveSchema,
+    /// Database pools.
+    pub db: Db,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// HTTP requests answered, by route kind (for `/metrics`).
+    pub metrics: health::HttpMetrics,
+}
+
+/// A bound, not yet running, HTTP server.
+pub struct Server {
+    addr: SocketAddr,
+    server: actix_web::dev::Server,
+}
+
+impl Server {
+    /// Binds `config.bind_addr` (port 0 picks a free port) and prepares the app.
+    pub fn bind(config: Config, db: Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.bind_addr)
+            .with_context(|| format!("cannot listen on {} (BIND_ADDR)", config.bind_addr))?;
+        let addr = listener.local_addr()?;
+        let workers = if config.http_workers == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            config.http_workers
+        };
+        let state = web::Data::new(AppState {
+            schema: build_schema(&config, db.clone()),
+            db,
+            config: Arc::new(config),
+            metrics: health::HttpMetrics::default(),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .configure(routes)
+        })
+        .workers(workers)
+        // In-flight requests get this long to finish on SIGTERM / Ctrl-C.
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Self { addr, server })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; finishes in-flight requests on shutdown.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// All routes, also used by tests that build the app in-process.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(graphql::graphiql))
+        .route("/graphql", web::post().to(graphql::post))
+        .route("/graphql", web::get().to(graphql::get))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics));
+}

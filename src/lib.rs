@@ -1,0 +1,14 @@
+//! news-archive: a GraphQL archive of press articles and of the people, organizations
+//! and quotes inside them.
+//!
+//! Layers, from the outside in: [`http`] (actix-web) mounts the [`graphql`] schema,
+//! which reads and writes through [`db`] (diesel-async on PostgreSQL). [`ingest`] turns
+//! raw text into [`domain`] values with no IO at all. See ARCHITECTURE.md.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod telemetry;
