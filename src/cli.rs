@@ -23,6 +23,14 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     PrintSchema,
+    /// Ingest print views, JSON or NDJSON files (files, directories, `-` for stdin).
+    Ingest(crate::commands::IngestArgs),
+    /// Print what extraction finds in files, in the scoring format, without a database.
+    Extract(crate::commands::ExtractArgs),
+    /// Generate a deterministic synthetic corpus and ingest it.
+    Seed(crate::commands::SeedArgs),
+    /// Re-run extraction over every stored raw text with the current extractor.
+    Reextract,
 }
 
 /// Options of `archive serve`.
@@ -51,6 +59,10 @@ impl Cli {
                 print!("{}", crate::graphql::sdl());
                 Ok(())
             }
+            Command::Ingest(args) => crate::commands::ingest(config, args).await,
+            Command::Extract(args) => crate::commands::extract(args),
+            Command::Seed(args) => crate::commands::seed(config, args).await,
+            Command::Reextract => crate::commands::reextract(config).await,
         }
     }
 }
@@ -60,6 +72,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         config.bind_addr = bind;
     }
     crate::db::prepare(&config.database_url).await?;
+    crate::commands::seed_demo_if_empty(&config).await?;
     let db = crate::db::Db::new(
         &config.database_url,
         config.read_url(),

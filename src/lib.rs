@@ -6,9 +6,14 @@
 //! raw text into [`domain`] values with no IO at all. See ARCHITECTURE.md.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod ingest;
+pub mod load;
+pub mod synth;
 pub mod telemetry;

@@ -149,3 +149,8 @@ CREATE TABLE article_tags (
     PRIMARY KEY (article_id, tag_id)
 );
 CREATE INDEX article_tags_tag_id_idx ON article_tags (tag_id, article_id);
+
+-- updated_at follows every change (diesel's helper from the initial setup migration).
+SELECT diesel_manage_updated_at('articles');
+SELECT diesel_manage_updated_at('people');
+SELECT diesel_manage_updated_at('organizations');

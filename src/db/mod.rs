@@ -3,8 +3,10 @@
 //! caller owns the transaction.
 
 pub mod article;
+pub mod raw;
 pub mod request;
 pub mod schema;
+pub mod store;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

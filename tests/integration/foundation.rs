@@ -66,7 +66,7 @@ async fn empty_archive_counts_zero_articles() {
     assert_eq!(
         data,
         json!({ "articles": { "totalCount": 0, "nodes": [] } })
-    );    // BEGIN and SET LOCAL, the page, the count, COMMIT.
+    ); // BEGIN and SET LOCAL, the page, the count, COMMIT.
     assert_eq!(app.statements() - before, 4);
 }
 

@@ -1,0 +1,403 @@
+//! The data commands of the CLI: `ingest`, `extract`, `seed`, `reextract`, and the demo
+//! corpus loaded by `serve` on an empty archive.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+use crate::db::store::Stored;
+use crate::ingest::Format;
+use crate::load::{self, LoadError, Overrides};
+
+/// Input formats accepted on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Tell from the content.
+    Auto,
+    /// A print view (plain text).
+    Print,
+    /// One JSON object.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+impl FormatArg {
+    fn format(self) -> Option<Format> {
+        match self {
+            Self::Auto => None,
+            Self::Print => Some(Format::Print),
+            Self::Json => Some(Format::Json),
+            Self::Ndjson => Some(Format::Ndjson),
+        }
+    }
+}
+
+/// Options of `archive ingest`.
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// Files or directories (read recursively); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// How to read the inputs.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// The article's URL (also gives the date when it has a /YYYYMMDD.../ part).
+    #[arg(long)]
+    pub source_url: Option<String>,
+    /// The date (YYYY-MM-DD), used when the text carries none.
+    #[arg(long)]
+    pub published_on: Option<NaiveDate>,
+}
+
+/// Options of `archive extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Files to read.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print JSON (the scoring format of the corpus); the only output format.
+    #[arg(long, default_value_t = true)]
+    pub json: bool,
+    /// Write one NAME.json per input NAME.txt into this directory instead of printing.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Options of `archive seed`.
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
+    /// How many articles to generate.
+    #[arg(long, default_value_t = 1000)]
+    pub articles: u64,
+    /// The corpus seed; the same seed gives the same articles.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Articles stored in parallel.
+    #[arg(long, default_value_t = 4)]
+    pub jobs: usize,
+}
+
+fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for entry in entries {
+            files_under(&entry, out)?;
+        }
+    } else {
+        out.push(path.to_owned());
+    }
+    Ok(())
+}
+
+fn progress(total: Option<u64>) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::no_length(),
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} articles, {per_sec}, {msg} [{elapsed_precise}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+async fn pools(config: &Config, size: usize) -> anyhow::Result<crate::db::Db> {
+    crate::db::prepare(&config.database_url).await?;
+    crate::db::Db::new(
+        &config.database_url,
+        &config.database_url,
+        size,
+        config.statement_timeout,
+    )
+}
+
+/// `archive ingest`: every file in its own transaction(s); a per-file summary; a
+/// non-zero exit when any file failed, after processing the rest.
+pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
+    let db = pools(&config, 2).await?;
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            files.push(PathBuf::from("-"));
+        } else {
+            files_under(path, &mut files)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+        }
+    }
+    let overrides = Overrides {
+        source_url: args.source_url.clone(),
+        published_on: args.published_on,
+    };
+    let bar = progress(Some(files.len() as u64));
+    let (mut created, mut unchanged, mut failed) = (0_usize, 0_usize, 0_usize);
+    for file in &files {
+        let name = file.display().to_string();
+        let bytes = if name == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(file)
+        };
+        let lines: Vec<String> = match bytes {
+            Err(e) => {
+                failed += 1;
+                vec![format!("{name}: error: cannot read: {e}")]
+            }
+            Ok(bytes) => {
+                let mut lines = Vec::new();
+                let results = load::prepare_bytes(&bytes, args.format.format(), &overrides);
+                let many = results.len() > 1;
+                for (i, result) in results.into_iter().enumerate() {
+                    let label = if many {
+                        format!("{name}:{}", i + 1)
+                    } else {
+                        name.clone()
+                    };
+                    let outcome = match result {
+                        Ok(prepared) => load::store(&db.write, &prepared, Some(&name)).await,
+                        Err(e) => Err(e),
+                    };
+                    lines.push(match outcome {
+                        Ok(Stored::Created { article_id, slug, people, organizations, quotes }) => {
+                            created += 1;
+                            format!("{label}: created article {article_id} ({slug}): {people} people, {organizations} organizations, {quotes} quotes")
+                        }
+                        Ok(Stored::Unchanged { article_id }) => {
+                            unchanged += 1;
+                            format!("{label}: unchanged: already archived as article {article_id}")
+                        }
+                        Err(e) => {
+                            failed += 1;
+                            format!("{label}: error: {e}")
+                        }
+                    });
+                }
+                lines
+            }
+        };
+        for line in lines {
+            bar.suspend(|| println!("{line}"));
+        }
+        bar.set_message(format!("{failed} errors"));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("{created} created, {unchanged} unchanged, {failed} failed");
+    if failed > 0 {
+        anyhow::bail!("{failed} input(s) failed");
+    }
+    Ok(())
+}
+
+/// `archive extract`: the extraction of each file in the corpus scoring format.
+pub fn extract(args: ExtractArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
+    let mut failed = 0;
+    for file in &args.files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let text = match crate::ingest::decode(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{}: error: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let parsed = match crate::ingest::detect_format(text) {
+            Format::Print => crate::ingest::parse_print(text),
+            Format::Json | Format::Ndjson => crate::ingest::parse_json(text),
+        };
+        let article = match parsed {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("{}: error: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let extraction = crate::ingest::extract(&article);
+        let gold = crate::ingest::to_gold(&article, &extraction);
+        let json = serde_json::to_string_pretty(&gold)?;
+        match &args.out {
+            Some(dir) => {
+                let stem = file
+                    .file_stem()
+                    .map_or_else(|| "article".into(), |s| s.to_string_lossy().into_owned());
+                std::fs::write(dir.join(format!("{stem}.json")), json + "\n")?;
+            }
+            None => println!("{json}"),
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} file(s) failed");
+    }
+    Ok(())
+}
+
+/// `archive seed`: generates and ingests a synthetic corpus through the same pipeline.
+pub async fn seed(config: Config, args: SeedArgs) -> anyhow::Result<()> {
+    let jobs = args.jobs.max(1);
+    let db = pools(&config, jobs).await?;
+    let bar = progress(Some(args.articles));
+    let started = Instant::now();
+    let summary = seed_corpus(&db, args.articles, args.seed, jobs, &bar).await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} created, {} unchanged, {} failed in {secs:.1} s ({:.0} articles/s)",
+        summary.created,
+        summary.unchanged,
+        summary.failed,
+        args.articles as f64 / secs.max(1e-9)
+    );
+    if summary.failed > 0 {
+        anyhow::bail!("{} generated article(s) failed", summary.failed);
+    }
+    Ok(())
+}
+
+/// Counts of a seeding run.
+#[derive(Debug, Default)]
+pub struct SeedSummary {
+    /// New articles.
+    pub created: u64,
+    /// Already there.
+    pub unchanged: u64,
+    /// Could not be stored.
+    pub failed: u64,
+}
+
+/// Generates articles `0..count` of corpus `seed` and stores them with `jobs` workers.
+pub async fn seed_corpus(
+    db: &crate::db::Db,
+    count: u64,
+    seed: u64,
+    jobs: usize,
+    bar: &ProgressBar,
+) -> anyhow::Result<SeedSummary> {
+    let next = Arc::new(AtomicU64::new(0));
+    let created = Arc::new(AtomicU64::new(0));
+    let unchanged = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..jobs {
+        let (next, created, unchanged, failed) = (
+            next.clone(),
+            created.clone(),
+            unchanged.clone(),
+            failed.clone(),
+        );
+        let pool = db.write.clone();
+        let bar = bar.clone();
+        workers.push(tokio::spawn(async move {
+            let mut conn = pool
+                .get()
+                .await
+                .map_err(|e| anyhow::anyhow!("database unavailable: {e}"))?;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return Ok::<(), anyhow::Error>(());
+                }
+                let generated = crate::synth::generate(seed, i);
+                let outcome = match load::prepare_text(
+                    &generated.text,
+                    Some(Format::Print),
+                    &Overrides::default(),
+                )
+                .pop()
+                {
+                    Some(Ok(prepared)) => load::store_on(&mut conn, &prepared, Some("seed")).await,
+                    Some(Err(e)) => Err(e),
+                    None => Err(LoadError::NoDate),
+                };
+                match outcome {
+                    Ok(Stored::Created { .. }) => created.fetch_add(1, Ordering::Relaxed),
+                    Ok(Stored::Unchanged { .. }) => unchanged.fetch_add(1, Ordering::Relaxed),
+                    Err(e) => {
+                        tracing::warn!(index = i, error = %e, "generated article failed");
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        0
+                    }
+                };
+                bar.inc(1);
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await.context("seed worker")??;
+    }
+    Ok(SeedSummary {
+        created: created.load(Ordering::Relaxed),
+        unchanged: unchanged.load(Ordering::Relaxed),
+        failed: failed.load(Ordering::Relaxed) as u64,
+    })
+}
+
+/// `serve` on an empty archive: load the demo corpus so there is something to query.
+pub async fn seed_demo_if_empty(config: &Config) -> anyhow::Result<()> {
+    if config.demo_articles == 0 {
+        return Ok(());
+    }
+    let db = crate::db::Db::new(
+        &config.database_url,
+        &config.database_url,
+        2,
+        config.statement_timeout,
+    )?;
+    let empty = {
+        let mut conn = db.write.get().await.context("database unavailable")?;
+        crate::db::article::count_all(&mut conn).await? == 0
+    };
+    if empty {
+        tracing::info!(
+            articles = config.demo_articles,
+            "empty archive: loading the demo corpus"
+        );
+        let summary = seed_corpus(&db, config.demo_articles, 1, 2, &ProgressBar::hidden()).await?;
+        tracing::info!(
+            created = summary.created,
+            failed = summary.failed,
+            "demo corpus loaded"
+        );
+    }
+    Ok(())
+}
+
+/// `archive reextract`.
+pub async fn reextract(config: Config) -> anyhow::Result<()> {
+    let db = pools(&config, 1).await?;
+    let bar = progress(None);
+    let started = Instant::now();
+    let summary = load::reextract(&db.write, |n| bar.set_position(n as u64)).await?;
+    bar.finish_and_clear();
+    println!(
+        "re-extracted {} articles with extractor {} in {:.1} s ({} could not be parsed)",
+        summary.articles,
+        crate::ingest::EXTRACTOR_VERSION,
+        started.elapsed().as_secs_f64(),
+        summary.failed
+    );
+    Ok(())
+}

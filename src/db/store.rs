@@ -1,0 +1,884 @@
+//! Writing an ingested article: the raw text, the article, its outlets, section,
+//! authors, and everything extracted from it, resolved against the archive's people and
+//! organizations. The caller runs [`store_article`] inside one transaction per article.
+//!
+//! The number of statements per article is fixed (names are resolved in bulk with
+//! arrays), so bulk loads stay fast.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Date, Int4, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use sha2::{Digest, Sha256};
+
+use super::schema::{mentions, person_titles, quotes};
+use crate::domain::{ArticleKind, Extraction, ParsedArticle, Speaker};
+
+/// Where a raw text came from and how it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawFormat {
+    /// A print view (plain text).
+    Print,
+    /// A JSON object (also one line of NDJSON).
+    Json,
+}
+
+impl RawFormat {
+    fn as_db(self) -> &'static str {
+        match self {
+            Self::Print => "PRINT",
+            Self::Json => "JSON",
+        }
+    }
+
+    /// The value stored in `raw_documents.format`, read back.
+    pub fn from_db(s: &str) -> Self {
+        if s == "JSON" { Self::Json } else { Self::Print }
+    }
+}
+
+/// The verbatim input of one article.
+#[derive(Debug, Clone)]
+pub struct RawInput<'a> {
+    /// The text exactly as received.
+    pub content: &'a str,
+    /// How it was parsed.
+    pub format: RawFormat,
+    /// File name or other origin, for people reading the archive's provenance.
+    pub source_name: Option<&'a str>,
+}
+
+/// SHA-256 of a raw text: what makes a second ingest of the same text a no-op.
+pub fn content_hash(content: &str) -> Vec<u8> {
+    Sha256::digest(content.as_bytes()).to_vec()
+}
+
+/// What storing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// A new article.
+    Created {
+        /// Its id.
+        article_id: i64,
+        /// Its slug.
+        slug: String,
+        /// People linked.
+        people: usize,
+        /// Organizations linked.
+        organizations: usize,
+        /// Quotes stored.
+        quotes: usize,
+    },
+    /// The same text was ingested before; nothing changed.
+    Unchanged {
+        /// The existing article.
+        article_id: i64,
+    },
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct OrdId {
+    #[diesel(sql_type = BigInt)]
+    ord: i64,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Stores a parsed article and its extraction. `published_on` is the resolved date (from
+/// the text, the source URL or an override). Must run inside a transaction.
+pub async fn store_article(
+    conn: &mut AsyncPgConnection,
+    raw: &RawInput<'_>,
+    article: &ParsedArticle,
+    published_on: NaiveDate,
+    extraction: &Extraction,
+) -> QueryResult<Stored> {
+    let hash = content_hash(raw.content);
+    let inserted: Option<IdRow> = diesel::sql_query(
+        "INSERT INTO raw_documents (content, content_hash, format, source_name)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+    )
+    .bind::<Text, _>(raw.content)
+    .bind::<diesel::sql_types::Bytea, _>(&hash)
+    .bind::<Text, _>(raw.format.as_db())
+    .bind::<Nullable<Text>, _>(raw.source_name)
+    .get_result(conn)
+    .await
+    .optional()?;
+    let Some(raw_id) = inserted.map(|r| r.id) else {
+        // Seen before (possibly committed by a concurrent ingest a moment ago).
+        let existing: IdRow = diesel::sql_query(
+            "SELECT a.id FROM articles a JOIN raw_documents r ON r.id = a.raw_document_id
+             WHERE r.content_hash = $1",
+        )
+        .bind::<diesel::sql_types::Bytea, _>(&hash)
+        .get_result(conn)
+        .await?;
+        return Ok(Stored::Unchanged {
+            article_id: existing.id,
+        });
+    };
+
+    let section_id = upsert_section_path(conn, &article.section).await?;
+    let base_slug = slugify(&format!("{published_on} {}", article.title), 90);
+    let taken: Option<IdRow> = diesel::sql_query("SELECT id FROM articles WHERE slug = $1")
+        .bind::<Text, _>(&base_slug)
+        .get_result(conn)
+        .await
+        .optional()?;
+    let slug = match taken {
+        Some(_) => format!("{base_slug}-{raw_id}"),
+        None => base_slug,
+    };
+    let word_count: usize = article
+        .paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().count())
+        .sum();
+    let article_id = diesel::sql_query(
+        "INSERT INTO articles (slug, raw_document_id, title, kind, published_on, publication,
+             section_id, dateline, paragraphs, abridged, source_url, language, original_language,
+             word_count, extractor_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind::<Text, _>(&slug)
+    .bind::<BigInt, _>(raw_id)
+    .bind::<Text, _>(&article.title)
+    .bind::<Text, _>(kind_db(article.kind))
+    .bind::<Date, _>(published_on)
+    .bind::<Nullable<Text>, _>(article.publication.as_deref())
+    .bind::<Nullable<BigInt>, _>(section_id)
+    .bind::<Nullable<Text>, _>(article.dateline.as_deref().filter(|d| !d.is_empty()))
+    .bind::<Array<Text>, _>(&article.paragraphs)
+    .bind::<Bool, _>(article.abridged)
+    .bind::<Nullable<Text>, _>(article.source_url.as_deref())
+    .bind::<Text, _>(&article.language)
+    .bind::<Nullable<Text>, _>(article.original_language.as_deref())
+    .bind::<Int4, _>(i32::try_from(word_count).unwrap_or(i32::MAX))
+    .bind::<Text, _>(&extraction.extractor_version)
+    .get_result::<IdRow>(conn)
+    .await?
+    .id;
+
+    store_outlets(conn, article_id, article).await?;
+    store_tags(conn, article_id, &article.tags).await?;
+    if !article.byline.is_empty() {
+        let authors = resolve_people(conn, &article.byline, &[]).await?;
+        diesel::sql_query(
+            "INSERT INTO article_authors (article_id, person_id, position)
+             SELECT $1, p, (o - 1)::smallint FROM unnest($2::bigint[]) WITH ORDINALITY AS t(p, o)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind::<BigInt, _>(article_id)
+        .bind::<Array<BigInt>, _>(&authors)
+        .execute(conn)
+        .await?;
+    }
+    let (people, organizations, quotes) =
+        store_extraction(conn, article_id, published_on, extraction).await?;
+    diesel::sql_query("SELECT pg_notify('article_added', $1)")
+        .bind::<Text, _>(article_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(Stored::Created {
+        article_id,
+        slug,
+        people,
+        organizations,
+        quotes,
+    })
+}
+
+fn kind_db(kind: ArticleKind) -> &'static str {
+    match kind {
+        ArticleKind::Translation => "TRANSLATION",
+        ArticleKind::Summary => "SUMMARY",
+        ArticleKind::Original => "ORIGINAL",
+    }
+}
+
+/// Replaces everything extracted for an article (mentions, titles, quotes) with a new
+/// extraction, then re-applies editor corrections. Must run inside a transaction.
+pub async fn replace_extraction(
+    conn: &mut AsyncPgConnection,
+    article_id: i64,
+    published_on: NaiveDate,
+    extraction: &Extraction,
+) -> QueryResult<(usize, usize, usize)> {
+    diesel::delete(mentions::table.filter(mentions::article_id.eq(article_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(person_titles::table.filter(person_titles::article_id.eq(article_id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(quotes::table.filter(quotes::article_id.eq(article_id)))
+        .execute(conn)
+        .await?;
+    diesel::sql_query("UPDATE articles SET extractor_version = $2 WHERE id = $1")
+        .bind::<BigInt, _>(article_id)
+        .bind::<Text, _>(&extraction.extractor_version)
+        .execute(conn)
+        .await?;
+    store_extraction(conn, article_id, published_on, extraction).await
+}
+
+async fn store_extraction(
+    conn: &mut AsyncPgConnection,
+    article_id: i64,
+    published_on: NaiveDate,
+    extraction: &Extraction,
+) -> QueryResult<(usize, usize, usize)> {
+    let version = extraction.extractor_version.as_str();
+    let person_names: Vec<String> = extraction.people.iter().map(|p| p.name.clone()).collect();
+    let person_aliases: Vec<Vec<String>> = extraction
+        .people
+        .iter()
+        .map(|p| p.mentions.iter().map(|m| m.surface.clone()).collect())
+        .collect();
+    let person_ids = resolve_people(conn, &person_names, &person_aliases).await?;
+    let org_ids = resolve_organizations(conn, extraction).await?;
+
+    #[derive(Insertable)]
+    #[diesel(table_name = mentions)]
+    struct NewMention<'a> {
+        article_id: i64,
+        person_id: Option<i64>,
+        organization_id: Option<i64>,
+        paragraph: i32,
+        start_offset: i32,
+        end_offset: i32,
+        surface: &'a str,
+        title: Option<&'a str>,
+        extractor_version: &'a str,
+    }
+    let mut rows = Vec::new();
+    for (person, id) in extraction.people.iter().zip(&person_ids) {
+        for m in &person.mentions {
+            rows.push(NewMention {
+                article_id,
+                person_id: Some(*id),
+                organization_id: None,
+                paragraph: m.span.paragraph as i32,
+                start_offset: m.span.start as i32,
+                end_offset: m.span.end as i32,
+                surface: &m.surface,
+                title: m.title.as_deref().filter(|t| !t.is_empty()),
+                extractor_version: version,
+            });
+        }
+    }
+    for (org, id) in extraction.organizations.iter().zip(&org_ids) {
+        for m in &org.mentions {
+            rows.push(NewMention {
+                article_id,
+                person_id: None,
+                organization_id: Some(*id),
+                paragraph: m.span.paragraph as i32,
+                start_offset: m.span.start as i32,
+                end_offset: m.span.end as i32,
+                surface: &m.surface,
+                title: m.title.as_deref().filter(|t| !t.is_empty()),
+                extractor_version: version,
+            });
+        }
+    }
+    rows.retain(|r| r.end_offset > r.start_offset && !r.surface.is_empty());
+    if !rows.is_empty() {
+        diesel::insert_into(mentions::table)
+            .values(&rows)
+            .execute(conn)
+            .await?;
+    }
+
+    #[derive(Insertable)]
+    #[diesel(table_name = person_titles)]
+    struct NewTitle<'a> {
+        person_id: i64,
+        article_id: i64,
+        title: &'a str,
+        published_on: NaiveDate,
+        extractor_version: &'a str,
+    }
+    let titles: Vec<NewTitle> = extraction
+        .people
+        .iter()
+        .zip(&person_ids)
+        .flat_map(|(p, id)| {
+            p.titles
+                .iter()
+                .filter(|t| !t.is_empty())
+                .map(move |t| NewTitle {
+                    person_id: *id,
+                    article_id,
+                    title: t,
+                    published_on,
+                    extractor_version: version,
+                })
+        })
+        .collect();
+    if !titles.is_empty() {
+        diesel::insert_into(person_titles::table)
+            .values(&titles)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+
+    #[derive(Insertable)]
+    #[diesel(table_name = quotes)]
+    struct NewQuote<'a> {
+        article_id: i64,
+        published_on: NaiveDate,
+        paragraph: i32,
+        start_offset: i32,
+        end_offset: i32,
+        text: &'a str,
+        speaker_person_id: Option<i64>,
+        speaker_organization_id: Option<i64>,
+        speaker_description: Option<&'a str>,
+        cue: Option<&'a str>,
+        is_fragment: bool,
+        confidence: f32,
+        extractor_version: &'a str,
+    }
+    let new_quotes: Vec<NewQuote> = extraction
+        .quotes
+        .iter()
+        .filter(|q| !q.text.is_empty() && q.span.end > q.span.start)
+        .map(|q| {
+            let (person, org, description) = match &q.speaker {
+                Speaker::Person(i) => (person_ids.get(*i).copied(), None, None),
+                Speaker::Organization(i) => (None, org_ids.get(*i).copied(), None),
+                Speaker::Unnamed(d) => (None, None, Some(d.as_str()).filter(|d| !d.is_empty())),
+            };
+            NewQuote {
+                article_id,
+                published_on,
+                paragraph: q.span.paragraph as i32,
+                start_offset: q.span.start as i32,
+                end_offset: q.span.end as i32,
+                text: &q.text,
+                speaker_person_id: person,
+                speaker_organization_id: org,
+                speaker_description: description,
+                cue: q.cue.as_deref().filter(|c| !c.is_empty()),
+                is_fragment: q.fragment,
+                confidence: q.confidence.clamp(0.0, 1.0),
+                extractor_version: version,
+            }
+        })
+        .collect();
+    if !new_quotes.is_empty() {
+        diesel::insert_into(quotes::table)
+            .values(&new_quotes)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    apply_quote_corrections(conn, article_id).await?;
+    Ok((person_ids.len(), org_ids.len(), new_quotes.len()))
+}
+
+/// Re-applies editors' speaker corrections to an article's quotes, oldest first, so the
+/// newest wins. Corrections are keyed by the quote's position, which re-extraction keeps.
+async fn apply_quote_corrections(conn: &mut AsyncPgConnection, article_id: i64) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE quotes q SET
+             speaker_person_id = (c.after->>'personId')::bigint,
+             speaker_organization_id = (c.after->>'organizationId')::bigint,
+             speaker_description = c.after->>'description',
+             confidence = 1
+         FROM (SELECT DISTINCT ON (paragraph, start_offset) paragraph, start_offset, after
+               FROM corrections
+               WHERE article_id = $1 AND action = 'SET_QUOTE_SPEAKER'
+               ORDER BY paragraph, start_offset, id DESC) c
+         WHERE q.article_id = $1 AND q.paragraph = c.paragraph AND q.start_offset = c.start_offset",
+    )
+    .bind::<BigInt, _>(article_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Upserts each level of a section path; returns the innermost section's id.
+async fn upsert_section_path(
+    conn: &mut AsyncPgConnection,
+    path: &[String],
+) -> QueryResult<Option<i64>> {
+    let mut parent: Option<i64> = None;
+    let mut full = String::new();
+    for (depth, name) in path
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .enumerate()
+    {
+        if !full.is_empty() {
+            full.push_str(" > ");
+        }
+        full.push_str(name);
+        let row: IdRow = diesel::sql_query(
+            "INSERT INTO sections (parent_id, name, path, depth) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (path) DO UPDATE SET name = EXCLUDED.name RETURNING id",
+        )
+        .bind::<Nullable<BigInt>, _>(parent)
+        .bind::<Text, _>(name)
+        .bind::<Text, _>(&full)
+        .bind::<Int4, _>(depth as i32 + 1)
+        .get_result(conn)
+        .await?;
+        parent = Some(row.id);
+    }
+    Ok(parent)
+}
+
+async fn store_outlets(
+    conn: &mut AsyncPgConnection,
+    article_id: i64,
+    article: &ParsedArticle,
+) -> QueryResult<()> {
+    let mut names = Vec::new();
+    let mut slugs = Vec::new();
+    let mut pages: Vec<Option<String>> = Vec::new();
+    for outlet in &article.outlets {
+        let slug = slugify(&outlet.name, 60);
+        if slug.is_empty() || slugs.contains(&slug) {
+            continue;
+        }
+        names.push(outlet.name.trim().to_owned());
+        slugs.push(slug);
+        pages.push(outlet.page.clone().filter(|p| !p.is_empty()));
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<OrdId> = diesel::sql_query(
+        "INSERT INTO outlets (slug, name)
+         SELECT s, n FROM unnest($1::text[], $2::text[]) AS t(n, s)
+         ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug
+         RETURNING id, (array_position($2::text[], slug))::bigint AS ord",
+    )
+    .bind::<Array<Text>, _>(&names)
+    .bind::<Array<Text>, _>(&slugs)
+    .load(conn)
+    .await?;
+    let mut outlet_ids = vec![0_i64; names.len()];
+    for row in ids {
+        if let Some(slot) = usize::try_from(row.ord - 1)
+            .ok()
+            .and_then(|i| outlet_ids.get_mut(i))
+        {
+            *slot = row.id;
+        }
+    }
+    diesel::sql_query(
+        "INSERT INTO article_outlets (article_id, outlet_id, position, page)
+         SELECT $1, o, (n - 1)::smallint, p
+         FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS t(o, p, n)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<BigInt, _>(article_id)
+    .bind::<Array<BigInt>, _>(&outlet_ids)
+    .bind::<Array<Nullable<Text>>, _>(&pages)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn store_tags(
+    conn: &mut AsyncPgConnection,
+    article_id: i64,
+    tags: &[String],
+) -> QueryResult<()> {
+    let mut names = Vec::new();
+    let mut slugs = Vec::new();
+    for tag in tags {
+        let slug = slugify(tag, 60);
+        if !slug.is_empty() && !slugs.contains(&slug) {
+            names.push(tag.trim().to_owned());
+            slugs.push(slug);
+        }
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    diesel::sql_query(
+        "WITH t AS (
+             INSERT INTO tags (slug, name) SELECT s, n FROM unnest($2::text[], $3::text[]) AS x(n, s)
+             ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id)
+         INSERT INTO article_tags (article_id, tag_id) SELECT $1, id FROM t ON CONFLICT DO NOTHING",
+    )
+    .bind::<BigInt, _>(article_id)
+    .bind::<Array<Text>, _>(&names)
+    .bind::<Array<Text>, _>(&slugs)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Finds or creates one person per name, in order. A name matches an existing person
+/// through any of their aliases (case- and accent-insensitive); merged people resolve to
+/// the person they were merged into. A one-word name matches only when exactly one
+/// person carries it, so people who share a family name are never merged. Advisory
+/// locks on the names keep concurrent ingests from creating the same person twice.
+pub async fn resolve_people(
+    conn: &mut AsyncPgConnection,
+    names: &[String],
+    extra_aliases: &[Vec<String>],
+) -> QueryResult<Vec<i64>> {
+    resolve_entities(conn, EntityTable::People, names, &[], extra_aliases).await
+}
+
+async fn resolve_organizations(
+    conn: &mut AsyncPgConnection,
+    extraction: &Extraction,
+) -> QueryResult<Vec<i64>> {
+    let names: Vec<String> = extraction
+        .organizations
+        .iter()
+        .map(|o| o.name.clone())
+        .collect();
+    let acronyms: Vec<Option<String>> = extraction
+        .organizations
+        .iter()
+        .map(|o| o.acronym.clone())
+        .collect();
+    let aliases: Vec<Vec<String>> = extraction
+        .organizations
+        .iter()
+        .map(|o| {
+            let mut a: Vec<String> = o.mentions.iter().map(|m| m.surface.clone()).collect();
+            a.extend(o.acronym.clone());
+            a
+        })
+        .collect();
+    let ids = resolve_entities(
+        conn,
+        EntityTable::Organizations,
+        &names,
+        &acronyms,
+        &aliases,
+    )
+    .await?;
+    // Kind, acronym and country fill in where the archive has none yet.
+    let kinds: Vec<&str> = extraction
+        .organizations
+        .iter()
+        .map(|o| org_kind_db(o.kind))
+        .collect();
+    let countries: Vec<Option<String>> = extraction
+        .organizations
+        .iter()
+        .map(|o| o.country.clone())
+        .collect();
+    if !ids.is_empty() {
+        diesel::sql_query(
+            "UPDATE organizations o SET
+                 acronym = COALESCE(o.acronym, t.acronym),
+                 kind = CASE WHEN o.kind = 'OTHER' THEN t.kind ELSE o.kind END,
+                 country = COALESCE(o.country, t.country)
+             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, acronym, kind, country)
+             WHERE o.id = t.id
+               AND (o.acronym IS NULL AND t.acronym IS NOT NULL
+                    OR o.kind = 'OTHER' AND t.kind <> 'OTHER'
+                    OR o.country IS NULL AND t.country IS NOT NULL)",
+        )
+        .bind::<Array<BigInt>, _>(&ids)
+        .bind::<Array<Nullable<Text>>, _>(&acronyms)
+        .bind::<Array<Text>, _>(&kinds)
+        .bind::<Array<Nullable<Text>>, _>(&countries)
+        .execute(conn)
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// The value stored in `organizations.kind`.
+pub fn org_kind_db(kind: crate::domain::OrgKind) -> &'static str {
+    use crate::domain::OrgKind;
+    match kind {
+        OrgKind::Government => "GOVERNMENT",
+        OrgKind::Party => "PARTY",
+        OrgKind::Media => "MEDIA",
+        OrgKind::Company => "COMPANY",
+        OrgKind::International => "INTERNATIONAL",
+        OrgKind::Military => "MILITARY",
+        OrgKind::Other => "OTHER",
+    }
+}
+
+#[derive(Clone, Copy)]
+enum EntityTable {
+    People,
+    Organizations,
+}
+
+impl EntityTable {
+    fn table(self) -> &'static str {
+        match self {
+            Self::People => "people",
+            Self::Organizations => "organizations",
+        }
+    }
+    fn aliases(self) -> &'static str {
+        match self {
+            Self::People => "person_aliases",
+            Self::Organizations => "organization_aliases",
+        }
+    }
+    fn fk(self) -> &'static str {
+        match self {
+            Self::People => "person_id",
+            Self::Organizations => "organization_id",
+        }
+    }
+    fn name_column(self) -> &'static str {
+        match self {
+            Self::People => "canonical_name",
+            Self::Organizations => "name",
+        }
+    }
+    fn lock_prefix(self) -> &'static str {
+        match self {
+            Self::People => "person:",
+            Self::Organizations => "organization:",
+        }
+    }
+}
+
+async fn resolve_entities(
+    conn: &mut AsyncPgConnection,
+    table: EntityTable,
+    names: &[String],
+    acronyms: &[Option<String>],
+    extra_aliases: &[Vec<String>],
+) -> QueryResult<Vec<i64>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Lock every name (sorted, so two ingests never wait on each other in a cycle).
+    diesel::sql_query(format!(
+        "SELECT pg_advisory_xact_lock(hashtext('{}' || k))
+         FROM (SELECT DISTINCT name_key(n) AS k FROM unnest($1::text[]) AS n ORDER BY 1) AS keys",
+        table.lock_prefix()
+    ))
+    .bind::<Array<Text>, _>(names)
+    .execute(conn)
+    .await?;
+    #[derive(QueryableByName)]
+    struct Candidate {
+        #[diesel(sql_type = BigInt)]
+        ord: i64,
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Bool)]
+        canonical: bool,
+    }
+    // Candidates: live entities with the name (or, for organizations, the acronym) as an
+    // alias. Merged entities point at their survivor.
+    let acronym_keys: Vec<Option<String>> = (0..names.len())
+        .map(|i| acronyms.get(i).cloned().flatten())
+        .collect();
+    let candidates: Vec<Candidate> = diesel::sql_query(format!(
+        "SELECT DISTINCT t.ord, COALESCE(e.merged_into_id, e.id) AS id,
+                name_key(e.{name}) = name_key(t.n) AS canonical
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, acr, ord)
+         JOIN {aliases} a ON a.alias_key = name_key(t.n) OR a.alias_key = name_key(t.acr)
+         JOIN {table} e ON e.id = a.{fk}",
+        name = table.name_column(),
+        aliases = table.aliases(),
+        table = table.table(),
+        fk = table.fk(),
+    ))
+    .bind::<Array<Text>, _>(names)
+    .bind::<Array<Nullable<Text>>, _>(&acronym_keys)
+    .load(conn)
+    .await?;
+    let mut by_ord: HashMap<usize, Vec<(i64, bool)>> = HashMap::new();
+    for c in candidates {
+        by_ord
+            .entry(c.ord as usize - 1)
+            .or_default()
+            .push((c.id, c.canonical));
+    }
+    let mut ids: Vec<Option<i64>> = vec![None; names.len()];
+    for (i, name) in names.iter().enumerate() {
+        let Some(found) = by_ord.get_mut(&i) else {
+            continue;
+        };
+        found.sort_unstable();
+        found.dedup();
+        let one_word = !name.trim().contains(' ');
+        let distinct: Vec<i64> = {
+            let mut d: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+            d.dedup();
+            d
+        };
+        ids[i] = if let Some((id, _)) = found.iter().find(|(_, canonical)| *canonical) {
+            Some(*id)
+        } else if distinct.len() == 1 || !one_word {
+            <[i64]>::first(&distinct).copied()
+        } else {
+            None
+        };
+    }
+    // Create the rest, reusing one new row for repeated names in this batch.
+    let mut created: HashMap<String, i64> = HashMap::new();
+    for i in 0..names.len() {
+        if ids[i].is_some() {
+            continue;
+        }
+        let key = names[i].trim().to_lowercase();
+        if let Some(id) = created.get(&key) {
+            ids[i] = Some(*id);
+            continue;
+        }
+        let id = create_entity(
+            conn,
+            table,
+            names[i].trim(),
+            acronyms.get(i).cloned().flatten(),
+        )
+        .await?;
+        created.insert(key, id);
+        ids[i] = Some(id);
+    }
+    let ids: Vec<i64> = ids.into_iter().map(|id| id.unwrap_or_default()).collect();
+    // Every surface form becomes an alias.
+    let mut alias_owner = Vec::new();
+    let mut alias_text = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let forms = std::iter::once(&names[i]).chain(extra_aliases.get(i).into_iter().flatten());
+        for form in forms {
+            let form = form.trim();
+            if !form.is_empty() {
+                alias_owner.push(*id);
+                alias_text.push(form.to_owned());
+            }
+        }
+    }
+    diesel::sql_query(format!(
+        "INSERT INTO {aliases} ({fk}, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
+         ON CONFLICT DO NOTHING",
+        aliases = table.aliases(),
+        fk = table.fk(),
+    ))
+    .bind::<Array<BigInt>, _>(&alias_owner)
+    .bind::<Array<Text>, _>(&alias_text)
+    .execute(conn)
+    .await?;
+    Ok(ids)
+}
+
+async fn create_entity(
+    conn: &mut AsyncPgConnection,
+    table: EntityTable,
+    name: &str,
+    acronym: Option<String>,
+) -> QueryResult<i64> {
+    let base = {
+        let s = slugify(name, 70);
+        if s.is_empty() {
+            "unnamed".to_owned()
+        } else {
+            s
+        }
+    };
+    // The slug is unique: suffix a number when the plain one is taken.
+    let row: IdRow = match table {
+        EntityTable::People => diesel::sql_query(
+            "INSERT INTO people (slug, canonical_name)
+             SELECT CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END, $2
+             FROM generate_series(1, 1000) AS n
+             WHERE NOT EXISTS (SELECT 1 FROM people WHERE slug = CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END)
+             LIMIT 1 RETURNING id",
+        )
+        .bind::<Text, _>(&base)
+        .bind::<Text, _>(name)
+        .get_result(conn)
+        .await?,
+        EntityTable::Organizations => diesel::sql_query(
+            "INSERT INTO organizations (slug, name, acronym)
+             SELECT CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END, $2, $3
+             FROM generate_series(1, 1000) AS n
+             WHERE NOT EXISTS (SELECT 1 FROM organizations WHERE slug = CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END)
+             LIMIT 1 RETURNING id",
+        )
+        .bind::<Text, _>(&base)
+        .bind::<Text, _>(name)
+        .bind::<Nullable<Text>, _>(acronym.filter(|a| !a.is_empty() && a != name))
+        .get_result(conn)
+        .await?,
+    };
+    Ok(row.id)
+}
+
+/// Lower-case ASCII words joined by hyphens, at most `max` bytes, cut at a word boundary.
+pub fn slugify(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in text.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c != '\'' && c != '’' {
+            pending_dash = true;
+        }
+    }
+    if out.len() > max {
+        let cut = out[..max].rfind('-').unwrap_or(max);
+        out.truncate(cut);
+    }
+    out
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'À' | 'Á' | 'Â' | 'Ä' | 'Ā' => 'A',
+        'É' | 'È' | 'Ê' | 'Ë' | 'Ē' => 'E',
+        'Ō' | 'Ö' | 'Ó' => 'O',
+        'Ū' | 'Ü' | 'Ú' => 'U',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(
+            slugify("2022-02-28 Xi instructed to “support Russia”", 90),
+            "2022-02-28-xi-instructed-to-support-russia"
+        );
+        assert_eq!(slugify("Ōno Tarō's plan", 90), "ono-taros-plan");
+        assert_eq!(slugify("a b c d e f", 5), "a-b-c");
+        assert_eq!(slugify("—", 10), "");
+    }
+
+    #[test]
+    fn content_hash_is_sha256() {
+        assert_eq!(content_hash("").len(), 32);
+        assert_ne!(content_hash("a"), content_hash("b"));
+    }
+}

@@ -1,0 +1,913 @@
+//! People and organizations: lexicon matches, capitalized-phrase rules, titles, and
+//! resolution of short forms to the fullest name the article writes.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::regex;
+
+use super::lexicon::{
+    COMMON_CAPITALIZED, KNOWN_ORGS, NATIONALITIES, NON_ENTITY_HEADS, ORG_HEADS, PLACES,
+    TITLE_HEADS, TITLE_MODIFIERS, country_of, is_honorific, is_speech_verb, is_strict_speech_verb,
+    is_title_connector, is_title_prefix,
+};
+use super::text::Indexed;
+use crate::domain::{Mention, OrgEntity, OrgKind, PersonEntity};
+
+/// What a mention points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Person(usize),
+    Org(usize),
+}
+
+/// A mention located by byte offsets, for the quote pass.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    pub paragraph: usize,
+    /// Byte offset where the mention's title (or the name, without one) starts.
+    pub outer_start: usize,
+    pub start: usize,
+    pub end: usize,
+    pub target: Target,
+}
+
+/// The entities of one article and where each is mentioned.
+pub(crate) struct Entities {
+    pub people: Vec<PersonEntity>,
+    pub organizations: Vec<OrgEntity>,
+    /// Every mention, sorted by paragraph and position.
+    pub located: Vec<Located>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Tok<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:\p{Lu}\.){2,}|\p{L}[\p{L}\p{M}\p{N}\-]*(?:['’]\p{L}+)?|\p{N}+(?:[.,:]\p{N}+)*|\S")
+});
+
+static KNOWN_ORG_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut surfaces: Vec<&str> = KNOWN_ORGS
+        .iter()
+        .flat_map(|k| k.surfaces.iter().copied())
+        .collect();
+    surfaces.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let alt = surfaces
+        .iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|");
+    regex(&format!(r"\b(?:{alt})"))
+});
+
+static FACILITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\s+(?:\p{Lu}[\p{L}\-]*\s+){0,2}?(?:Air Station|Station|Base|Airfield|Camp|Airport|Port|Garrison)\b",
+    )
+});
+
+static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
+    KNOWN_ORGS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, k)| k.surfaces.iter().map(move |s| (*s, i)))
+        .collect()
+});
+
+fn is_abbrev(word: &str) -> bool {
+    matches!(
+        word,
+        "Lt" | "Col"
+            | "Gen"
+            | "Maj"
+            | "Capt"
+            | "Adm"
+            | "Sgt"
+            | "Cpl"
+            | "Gov"
+            | "Dr"
+            | "Prof"
+            | "Sen"
+            | "Rep"
+            | "Mr"
+            | "Ms"
+            | "Mrs"
+            | "Jr"
+            | "St"
+            | "Co"
+            | "Corp"
+            | "Inc"
+            | "Ltd"
+            | "Pref"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "vs"
+            | "p"
+            | "pp"
+            | "Gov't"
+            | "Adm't"
+    ) || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
+}
+
+/// Splits a paragraph into words (possessives split off, abbreviations keep their period)
+/// and single punctuation marks.
+pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
+    let mut out: Vec<Tok<'_>> = Vec::new();
+    for m in TOKEN.find_iter(text) {
+        let (mut start, mut end) = (m.start(), m.end());
+        // An abbreviation's period was already taken by the word before it.
+        if out.last().is_some_and(|t| t.end > start) {
+            continue;
+        }
+        let word = m.as_str();
+        let possessive = ["’s", "'s"]
+            .iter()
+            .find(|p| word.len() > p.len() && word.ends_with(*p));
+        if let Some(p) = possessive {
+            let cut = end - p.len();
+            out.push(Tok {
+                text: &text[start..cut],
+                start,
+                end: cut,
+            });
+            start = cut;
+        } else if text[end..].starts_with('.') && is_abbrev(word) {
+            end += 1;
+        }
+        out.push(Tok {
+            text: &text[start..end],
+            start,
+            end,
+        });
+    }
+    out
+}
+
+fn is_cap(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '.' || c == '-' || c.is_ascii_digit())
+}
+
+fn is_title_word(word: &str) -> bool {
+    TITLE_HEADS.contains(word) || TITLE_MODIFIERS.contains(word)
+}
+
+/// A capitalized word that can be part of a person's name.
+fn name_like(word: &str) -> bool {
+    is_cap(word)
+        && word.chars().count() >= 2
+        && word.chars().any(char::is_lowercase)
+        && !word.chars().any(|c| c.is_ascii_digit())
+        && !COMMON_CAPITALIZED.contains(word)
+        && !PLACES.contains(word)
+        && !NATIONALITIES.contains(word)
+        && !is_title_word(word)
+        && !ORG_HEADS.contains_key(word)
+        && !NON_ENTITY_HEADS.contains(word)
+}
+
+/// Name words lowercased and split at hyphens, so "Yoon Suk-yeol" and "Yoon Suk Yeol" or
+/// "Kishida Fumio" and "Fumio Kishida" compare equal as sets.
+fn name_key(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .flat_map(|w| w.split('-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[derive(Debug)]
+struct PersonCand {
+    /// See [`name_key`].
+    tokens: Vec<String>,
+    surface: String,
+    paragraph: usize,
+    outer_start: usize,
+    start: usize,
+    end: usize,
+    title: Option<String>,
+    /// Whether the text gives evidence this is a person (a title, a speech verb, two names).
+    sure: bool,
+}
+
+#[derive(Debug)]
+struct OrgCand {
+    /// Grouping key: lexicon row, or the name without a leading country.
+    key: String,
+    surface: String,
+    acronym: Option<String>,
+    kind: OrgKind,
+    country: Option<String>,
+    paragraph: usize,
+    start: usize,
+    end: usize,
+    from_lexicon: bool,
+}
+
+fn org_kind_of(tokens: &[&str]) -> OrgKind {
+    tokens
+        .iter()
+        .rev()
+        .find_map(|t| ORG_HEADS.get(t).copied())
+        .unwrap_or(OrgKind::Other)
+}
+
+/// Extracts people and organizations from body paragraphs.
+pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
+    let mut people_c: Vec<PersonCand> = Vec::new();
+    let mut orgs_c: Vec<OrgCand> = Vec::new();
+    let mut acronyms: HashMap<String, String> = HashMap::new();
+    let mut all_tokens: Vec<Vec<Tok<'_>>> = Vec::with_capacity(paragraphs.len());
+    let mut covered_all: Vec<Vec<bool>> = Vec::with_capacity(paragraphs.len());
+
+    for (p, text) in paragraphs.iter().enumerate() {
+        let toks = tokenize(text);
+        let mut covered = vec![false; toks.len()];
+        // Known organizations first, so their words never feed the phrase rules.
+        for m in KNOWN_ORG_RE.find_iter(text) {
+            if text[m.end()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let Some(&row) = KNOWN_ORG_INDEX.get(m.as_str()) else {
+                continue;
+            };
+            // "U.S. Marine Corps Air Station Futenma" names a base, not the body.
+            if FACILITY_AFTER.is_match(&text[m.end()..]) {
+                continue;
+            }
+            let Some(known) = KNOWN_ORGS.get(row) else {
+                continue;
+            };
+            for (i, t) in toks.iter().enumerate() {
+                if t.start >= m.start() && t.end <= m.end() {
+                    covered[i] = true;
+                }
+            }
+            orgs_c.push(OrgCand {
+                key: format!("#{row}"),
+                surface: m.as_str().to_owned(),
+                acronym: known.acronym.map(str::to_owned),
+                kind: known.kind,
+                country: known.country.map(str::to_owned),
+                paragraph: p,
+                start: m.start(),
+                end: m.end(),
+                from_lexicon: true,
+            });
+        }
+        scan_runs(
+            p,
+            text,
+            &toks,
+            &mut covered,
+            &mut people_c,
+            &mut orgs_c,
+            &mut acronyms,
+        );
+        all_tokens.push(toks);
+        covered_all.push(covered);
+    }
+
+    // Acronyms defined in parentheses name the same body wherever they recur.
+    if !acronyms.is_empty() {
+        for (p, toks) in all_tokens.iter().enumerate() {
+            for (i, t) in toks.iter().enumerate() {
+                if covered_all[p][i] {
+                    continue;
+                }
+                if let Some(key) = acronyms.get(t.text) {
+                    let already = orgs_c
+                        .iter()
+                        .any(|o| o.paragraph == p && o.start <= t.start && o.end >= t.end);
+                    if !already {
+                        orgs_c.push(OrgCand {
+                            key: key.clone(),
+                            surface: t.text.to_owned(),
+                            acronym: Some(t.text.to_owned()),
+                            kind: OrgKind::Other,
+                            country: None,
+                            paragraph: p,
+                            start: t.start,
+                            end: t.end,
+                            from_lexicon: false,
+                        });
+                        covered_all[p][i] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    let (people, mut located) = resolve_people(paragraphs, &all_tokens, &covered_all, people_c);
+    let (organizations, org_located) = resolve_orgs(paragraphs, orgs_c);
+    located.extend(org_located);
+    located.sort_by_key(|l| (l.paragraph, l.start));
+    Entities {
+        people,
+        organizations,
+        located,
+    }
+}
+
+fn scan_runs<'a>(
+    p: usize,
+    text: &'a str,
+    toks: &[Tok<'a>],
+    covered: &mut [bool],
+    people: &mut Vec<PersonCand>,
+    orgs: &mut Vec<OrgCand>,
+    acronyms: &mut HashMap<String, String>,
+) {
+    let mut i = 0;
+    while i < toks.len() {
+        if covered[i] || !is_cap(toks[i].text) {
+            i += 1;
+            continue;
+        }
+        // Grow a run of capitalized words, with "of"/"for"/"and"/"the" inside names such as
+        // "Ministry of Foreign Affairs" or "State Councilor and Minister".
+        let start = i;
+        let mut end = i + 1;
+        while end < toks.len() && !covered[end] {
+            let t = toks[end].text;
+            if is_cap(t) && t.chars().any(char::is_alphabetic) {
+                end += 1;
+                continue;
+            }
+            let next_cap = toks.get(end + 1).is_some_and(|n| is_cap(n.text))
+                && !covered.get(end + 1).copied().unwrap_or(true);
+            let prev = toks[end - 1].text;
+            let joins = match t {
+                "of" | "for" | "on" => {
+                    next_cap
+                        && (ORG_HEADS.contains_key(prev)
+                            || TITLE_HEADS.contains(prev)
+                            || prev == "Minister"
+                            || prev == "Ministry")
+                }
+                "and" => {
+                    next_cap
+                        && (TITLE_HEADS.contains(prev)
+                            && toks.get(end + 1).is_some_and(|n| is_title_word(n.text))
+                            || toks[start..end].iter().any(|x| x.text == "of"))
+                }
+                "the" => prev == "for" || prev == "of",
+                _ => false,
+            };
+            if joins {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        while end > start + 1 && !is_cap(toks[end - 1].text) {
+            end -= 1;
+        }
+        i = end;
+        classify_run(p, text, toks, covered, start, end, people, orgs, acronyms);
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one pass over a paragraph's shared state"
+)]
+fn classify_run<'a>(
+    p: usize,
+    text: &'a str,
+    toks: &[Tok<'a>],
+    covered: &mut [bool],
+    start: usize,
+    end: usize,
+    people: &mut Vec<PersonCand>,
+    orgs: &mut Vec<OrgCand>,
+    acronyms: &mut HashMap<String, String>,
+) {
+    let words: Vec<&str> = toks[start..end].iter().map(|t| t.text).collect();
+    let Some(last) = words.last().copied() else {
+        return;
+    };
+    // Drop leading sentence words ("The", "In", "According").
+    let mut s = 0;
+    while s < words.len()
+        && COMMON_CAPITALIZED.contains(words[s])
+        && !is_title_word(words[s])
+        && !NATIONALITIES.contains(words[s])
+    {
+        s += 1;
+    }
+    if s == words.len() {
+        return;
+    }
+    let paren_acr = match (toks.get(end), toks.get(end + 1), toks.get(end + 2)) {
+        (Some(o), Some(a), Some(c)) if o.text == "(" && c.text == ")" && is_acronym(a.text) => {
+            Some(a.text)
+        }
+        _ => None,
+    };
+    if NON_ENTITY_HEADS.contains(last) {
+        return;
+    }
+    let org_head = ORG_HEADS.contains_key(last)
+        || words
+            .windows(2)
+            .any(|w| ORG_HEADS.contains_key(w[0]) && w[1] == "of");
+    let org_words = &words[s..];
+    // "Soviet Union", "United States": places, not bodies.
+    if org_words.iter().all(|w| PLACES.contains(w)) {
+        return;
+    }
+    if (org_head && org_words.len() >= 2)
+        || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
+    {
+        let name_start = toks[start + s].start;
+        let name_end = toks[end - 1].end;
+        let name = &text[name_start..name_end];
+        // "Japan's Defense Ministry": the country is the possessive before the name.
+        let mut country = org_words
+            .first()
+            .and_then(|w| country_of(w))
+            .map(str::to_owned);
+        if country.is_none() && start >= 2 && matches!(toks[start - 1].text, "’s" | "'s") {
+            country = country_of(toks[start - 2].text).map(str::to_owned);
+        }
+        let stripped = if org_words.len() > 2
+            && (NATIONALITIES.contains(org_words[0]) || PLACES.contains(org_words[0]))
+            && org_words[1] != "Communist"
+        {
+            org_words[1..].join(" ")
+        } else {
+            org_words.join(" ")
+        };
+        let key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        if let Some(acr) = paren_acr {
+            acronyms.insert(acr.to_owned(), key.clone());
+            if let Some(c) = covered.get_mut(end + 1) {
+                *c = true;
+            }
+            orgs.push(OrgCand {
+                key: key.clone(),
+                surface: acr.to_owned(),
+                acronym: Some(acr.to_owned()),
+                kind: org_kind_of(org_words),
+                country: country.clone(),
+                paragraph: p,
+                start: toks[end + 1].start,
+                end: toks[end + 1].end,
+                from_lexicon: false,
+            });
+        }
+        orgs.push(OrgCand {
+            key,
+            surface: name.to_owned(),
+            acronym: paren_acr.map(str::to_owned),
+            kind: org_kind_of(org_words),
+            country,
+            paragraph: p,
+            start: name_start,
+            end: name_end,
+            from_lexicon: false,
+        });
+        for c in &mut covered[start..end] {
+            *c = true;
+        }
+        return;
+    }
+
+    // A person: title words, then name words.
+    let mut n0 = s;
+    while n0 < words.len() && !name_like(words[n0]) {
+        n0 += 1;
+    }
+    let mut n1 = n0;
+    while n1 < words.len() && name_like(words[n1]) && n1 - n0 < 4 {
+        n1 += 1;
+    }
+    if n1 == n0 {
+        return;
+    }
+    let name_toks = &toks[start + n0..start + n1];
+    let first_here = people
+        .iter()
+        .rposition(|c| c.paragraph != p)
+        .map_or(0, |i| i + 1);
+    let (outer_start, title) = title_before(text, toks, covered, &people[first_here..], start + n0);
+    let next_word = toks.get(start + n1).map(|t| t.text);
+    let after_next = toks.get(start + n1 + 1).map(|t| t.text);
+    let speaks = next_word.is_some_and(is_speech_verb)
+        || (next_word.is_some_and(|w| w.ends_with("ly") || w == "also" || w == "then")
+            && after_next.is_some_and(is_speech_verb));
+    let honorific = start + n0 > 0 && is_honorific(toks[start + n0 - 1].text);
+    let multi = n1 - n0 >= 2;
+    let sentence_initial = start + n0 == 0
+        || matches!(
+            toks[start + n0 - 1].text,
+            "." | "“" | "\"" | "!" | "?" | "(" | "—" | ":"
+        );
+    // A lone capitalized word opening a sentence needs a verb of speech proper; elsewhere
+    // "X has", "X's", "the X administration" are enough.
+    let strict = next_word.is_some_and(is_strict_speech_verb)
+        || (next_word.is_some_and(|w| w.ends_with("ly") || w == "also" || w == "then")
+            && after_next.is_some_and(is_strict_speech_verb));
+    let owner_of = next_word.is_some_and(|w| {
+        matches!(
+            w,
+            "’s" | "'s"
+                | "administration"
+                | "government"
+                | "cabinet"
+                | "Cabinet"
+                | "faction"
+                | "camp"
+                | "aides"
+        )
+    });
+    let determiner_before = (start + n0).checked_sub(2).is_some_and(|i| {
+        toks[i..start + n0]
+            .iter()
+            .any(|t| matches!(t.text, "the" | "The" | "a" | "an"))
+    });
+    let names_a_thing = next_word.is_some_and(|w| {
+        matches!(
+            w,
+            "exercise"
+                | "exercises"
+                | "drill"
+                | "drills"
+                | "operation"
+                | "summit"
+                | "talks"
+                | "incident"
+                | "project"
+                | "plan"
+                | "initiative"
+                | "system"
+                | "missile"
+                | "missiles"
+                | "program"
+                | "strategy"
+                | "doctrine"
+                | "typhoon"
+                | "era"
+        )
+    });
+    if title.is_none() && !honorific && (names_a_thing || (determiner_before && !speaks)) {
+        for c in &mut covered[start + n0..start + n1] {
+            *c = true;
+        }
+        return;
+    }
+    let sure = title.is_some()
+        || honorific
+        || (multi && paren_acr.is_none())
+        || (speaks && !sentence_initial)
+        || strict
+        || (owner_of && n1 - n0 == 1 && !sentence_initial);
+    let s0 = name_toks[0].start;
+    let e0 = name_toks[name_toks.len() - 1].end;
+    people.push(PersonCand {
+        tokens: name_key(
+            &name_toks
+                .iter()
+                .map(|t| t.text.to_owned())
+                .collect::<Vec<_>>(),
+        ),
+        surface: text[s0..e0].to_owned(),
+        paragraph: p,
+        outer_start,
+        start: s0,
+        end: e0,
+        title,
+        sure,
+    });
+    for c in &mut covered[start + n0..start + n1] {
+        *c = true;
+    }
+}
+
+/// Walks back from a name over title words and returns where the title starts and the
+/// title as written ("Chinese leader", "State Councilor and Minister of Foreign Affairs").
+fn title_before(
+    text: &str,
+    toks: &[Tok<'_>],
+    covered: &[bool],
+    people: &[PersonCand],
+    name: usize,
+) -> (usize, Option<String>) {
+    // Another person's name ends the walk: "Secretary Matsuno Hirokazu and Finance Minister".
+    let is_person = |t: &Tok<'_>| people.iter().any(|c| c.start <= t.start && t.end <= c.end);
+    let name_start = toks.get(name).map_or(0, |t| t.start);
+    let mut k = name;
+    let mut first = name;
+    while k > 0 {
+        let t = toks[k - 1].text;
+        let ok = (is_title_word(t) && !is_person(&toks[k - 1]))
+            || NATIONALITIES.contains(t)
+            || PLACES.contains(t)
+            || is_acronym(t)
+            || (covered[k - 1] && is_cap(t) && !is_person(&toks[k - 1]))
+            || is_title_connector(t)
+            || is_title_prefix(t)
+            || t == "-";
+        if !ok {
+            break;
+        }
+        k -= 1;
+        if !is_title_connector(t) && t != "-" {
+            first = k;
+        }
+    }
+    // Leading connectors are not part of the title; an honorific alone is not a title.
+    let heads = toks[first..name]
+        .iter()
+        .any(|t| TITLE_HEADS.contains(t.text) && !is_honorific(t.text));
+    if first == name || !heads {
+        return (name_start, None);
+    }
+    // A title ends at its last head or modifier; honorifics right before the name go.
+    let mut last = name;
+    while last > first && is_honorific(toks[last - 1].text) {
+        last -= 1;
+    }
+    let title = text[toks[first].start..toks[last - 1].end].trim();
+    (
+        toks[first].start,
+        (!title.is_empty()).then(|| title.to_owned()),
+    )
+}
+
+fn resolve_people(
+    paragraphs: &[String],
+    all_tokens: &[Vec<Tok<'_>>],
+    covered: &[Vec<bool>],
+    cands: Vec<PersonCand>,
+) -> (Vec<PersonEntity>, Vec<Located>) {
+    // Full names first: each distinct set of name words is one person, whatever the order.
+    let mut people: Vec<(Vec<String>, PersonEntity)> = Vec::new();
+    let mut assigned: Vec<Option<usize>> = vec![None; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        if c.tokens.len() < 2 || !c.sure {
+            continue;
+        }
+        let same = |k: &Vec<String>| {
+            c.tokens.iter().all(|t| k.contains(t)) || k.iter().all(|t| c.tokens.contains(t))
+        };
+        let idx = match people.iter().position(|(k, _)| k.len() >= 2 && same(k)) {
+            Some(i) => i,
+            None => {
+                people.push((c.tokens.clone(), new_person(&c.surface)));
+                people.len() - 1
+            }
+        };
+        let (key, person) = &mut people[idx];
+        if c.tokens.len() > key.len()
+            || (c.tokens.len() == key.len()
+                && c.surface.chars().count() > person.name.chars().count())
+        {
+            key.clone_from(&c.tokens);
+            person.name.clone_from(&c.surface);
+        }
+        assigned[ci] = Some(idx);
+    }
+    // Single words: a word of a full name refers to that person (the latest one named);
+    // otherwise a lone family name with evidence is a person of its own.
+    for ci in 0..cands.len() {
+        if assigned[ci].is_some() {
+            continue;
+        }
+        let c = &cands[ci];
+        if let Some(idx) = find_full(&people, &cands, &c.tokens, c.paragraph, c.start, &assigned) {
+            assigned[ci] = Some(idx);
+            continue;
+        }
+        if !c.sure {
+            continue;
+        }
+        let idx = match people.iter().position(|(k, _)| *k == c.tokens) {
+            Some(i) => i,
+            None => {
+                people.push((c.tokens.clone(), new_person(&c.surface)));
+                people.len() - 1
+            }
+        };
+        assigned[ci] = Some(idx);
+    }
+    // Unsure words that match a lone-family-name person named with evidence elsewhere.
+    for ci in 0..cands.len() {
+        if assigned[ci].is_none() {
+            assigned[ci] = people.iter().position(|(k, _)| *k == cands[ci].tokens);
+        }
+    }
+
+    let mut located = Vec::new();
+    let mut mentions: Vec<(usize, usize, usize, String, Option<String>)> = Vec::new();
+    for (ci, c) in cands.iter().enumerate() {
+        if let Some(idx) = assigned[ci] {
+            mentions.push((
+                idx,
+                c.paragraph,
+                c.start,
+                c.surface.clone(),
+                c.title.clone(),
+            ));
+            located.push(Located {
+                paragraph: c.paragraph,
+                outer_start: c.outer_start,
+                start: c.start,
+                end: c.end,
+                target: Target::Person(idx),
+            });
+        }
+    }
+    // Words of a person's name used elsewhere ("the Xi administration") that the phrase
+    // rules did not pick up.
+    let taken: std::collections::HashSet<(usize, usize)> =
+        cands.iter().map(|c| (c.paragraph, c.start)).collect();
+    for (p, toks) in all_tokens.iter().enumerate() {
+        for (i, t) in toks.iter().enumerate() {
+            if covered[p][i] || taken.contains(&(p, t.start)) || !name_like(t.text) {
+                continue;
+            }
+            let key = name_key(&[t.text.to_owned()]);
+            let owner = people
+                .iter()
+                .position(|(k, _)| key.iter().all(|w| k.contains(w)));
+            if let Some(idx) = owner {
+                mentions.push((idx, p, t.start, t.text.to_owned(), None));
+                located.push(Located {
+                    paragraph: p,
+                    outer_start: t.start,
+                    start: t.start,
+                    end: t.end,
+                    target: Target::Person(idx),
+                });
+            }
+        }
+    }
+    mentions.sort_by_key(|m| (m.1, m.2));
+    let mut out: Vec<PersonEntity> = people.into_iter().map(|(_, e)| e).collect();
+    let mut indexed: HashMap<usize, Indexed> = HashMap::new();
+    for (idx, p, start, surface, title) in mentions {
+        let Some(para) = paragraphs.get(p) else {
+            continue;
+        };
+        let ix = indexed.entry(p).or_insert_with(|| Indexed::new(para));
+        let end = start + surface.len();
+        let entity = &mut out[idx];
+        if let Some(t) = &title
+            && !entity.titles.contains(t)
+        {
+            entity.titles.push(t.clone());
+        }
+        entity.mentions.push(Mention {
+            span: ix.span(p, start, end),
+            surface,
+            title,
+        });
+    }
+    (out, located)
+}
+
+fn new_person(name: &str) -> PersonEntity {
+    PersonEntity {
+        name: name.to_owned(),
+        mentions: Vec::new(),
+        titles: Vec::new(),
+    }
+}
+
+fn resolve_orgs(paragraphs: &[String], cands: Vec<OrgCand>) -> (Vec<OrgEntity>, Vec<Located>) {
+    let mut keys: Vec<String> = Vec::new();
+    let mut orgs: Vec<OrgEntity> = Vec::new();
+    let mut located = Vec::new();
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_by_key(|&i| (cands[i].paragraph, cands[i].start));
+    let mut indexed: HashMap<usize, Indexed> = HashMap::new();
+    for i in order {
+        let c = &cands[i];
+        // "Foreign Ministry" after "Chinese Foreign Ministry" is the same body.
+        let base = c.key.split('|').next().unwrap_or("");
+        let idx = keys.iter().position(|k| *k == c.key).or_else(|| {
+            if c.key.ends_with('|') && !c.from_lexicon {
+                keys.iter().rposition(|k| {
+                    k.split('|').next() == Some(base)
+                        || k.ends_with(&format!(" {base}|"))
+                        || k.split('|')
+                            .next()
+                            .is_some_and(|kb| kb.ends_with(&format!(" {base}")))
+                })
+            } else {
+                None
+            }
+        });
+        let idx = match idx {
+            Some(idx) => idx,
+            None => {
+                keys.push(c.key.clone());
+                orgs.push(OrgEntity {
+                    name: c.surface.clone(),
+                    acronym: c.acronym.clone(),
+                    kind: c.kind,
+                    country: c.country.clone(),
+                    mentions: Vec::new(),
+                });
+                orgs.len() - 1
+            }
+        };
+        let org = &mut orgs[idx];
+        let is_acr = org.acronym.as_deref() == Some(c.surface.as_str()) || is_acronym(&c.surface);
+        let name_is_acr =
+            org.acronym.as_deref() == Some(org.name.as_str()) || is_acronym(&org.name);
+        if !is_acr && (name_is_acr || c.surface.len() > org.name.len()) {
+            org.name = c.surface.clone();
+        }
+        if org.acronym.is_none() {
+            org.acronym = c.acronym.clone();
+        }
+        if org.country.is_none() {
+            org.country = c.country.clone();
+        }
+        if org.kind == OrgKind::Other {
+            org.kind = c.kind;
+        }
+        let Some(para) = paragraphs.get(c.paragraph) else {
+            continue;
+        };
+        let ix = indexed
+            .entry(c.paragraph)
+            .or_insert_with(|| Indexed::new(para));
+        org.mentions.push(Mention {
+            surface: c.surface.clone(),
+            span: ix.span(c.paragraph, c.start, c.end),
+            title: None,
+        });
+        located.push(Located {
+            paragraph: c.paragraph,
+            outer_start: c.start,
+            start: c.start,
+            end: c.end,
+            target: Target::Org(idx),
+        });
+    }
+    (orgs, located)
+}
+
+/// The person whose full name contains all of `words`; with several, the latest named
+/// before the given position.
+fn find_full(
+    people: &[(Vec<String>, PersonEntity)],
+    cands: &[PersonCand],
+    words: &[String],
+    para: usize,
+    pos: usize,
+    assigned: &[Option<usize>],
+) -> Option<usize> {
+    let owners: Vec<usize> = people
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| k.len() > words.len() && words.iter().all(|w| k.contains(w)))
+        .map(|(i, _)| i)
+        .collect();
+    match owners.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        _ => cands
+            .iter()
+            .zip(assigned)
+            .rev()
+            .find(|(c, a)| {
+                a.is_some_and(|a| owners.contains(&a)) && (c.paragraph, c.start) <= (para, pos)
+            })
+            .and_then(|(_, a)| *a)
+            .or(owners.first().copied()),
+    }
+}

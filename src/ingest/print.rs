@@ -1,0 +1,288 @@
+//! The print-view layout and the plain layouts of other outlets' pages.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::text::regex;
+
+use super::{ParseError, parse_date};
+use crate::domain::{ArticleKind, Outlet, ParsedArticle};
+
+static SOURCE_URL_DATE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"/(\d{4})(\d{2})(\d{2})\d*(?:/|\.|\?|#|$)"));
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(?:(?i:source(?:\s+url)?|url|link)\s*:\s*)?(https?://\S+)$"));
+static DATE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(?i:date)\s*:?\s*(\d{4}-\d{2}-\d{2})$"));
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:By|BY|by)\s+(\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3})*)(?:\s*[,/(].*)?$",
+    )
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:\(?(?i:photo|file photo|caption|image|picture)\b|\[(?i:photo)|.*\((?i:photo|reuters|kyodo|afp|ap)(?:/[^)]*)?\)$)",
+    )
+});
+// "BEIJING — ", "TOKYO, Oct 24 (Reuters) - ", "Naha, Okinawa Pref. -- "
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(\p{Lu}[\p{L}.’'\-]*(?:[ ]\p{Lu}[\p{L}.’'\-]*){0,2}(?:,[ ]\p{Lu}[\p{L}’'\-]*(?:[ ]\p{Lu}[\p{L}’'\-]*)?(?:[ ]Pref\.|[ ]Prefecture)?)?)(?:,[ ](?:\p{Lu}[a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?(?:[ ]\([\p{L} ]+\))?[ ]*(?:—|–|--|-)[ ]+",
+    )
+});
+
+/// Reads the date from a source URL of the form `.../YYYYMMDDnnnnnn/`.
+pub fn date_from_source_url(url: &str) -> Option<NaiveDate> {
+    let caps = SOURCE_URL_DATE.captures(url)?;
+    let num = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let year = i32::try_from(num(1)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(2)?, num(3)?)
+}
+
+fn bullet(line: &str) -> Option<&str> {
+    line.trim_start().strip_prefix('•').map(str::trim)
+}
+
+/// Splits "Yomiuri , p. 7" or "All national papers , NHK, Fuji TV" into outlets with pages.
+pub(crate) fn parse_sources(line: &str) -> Vec<Outlet> {
+    let mut outlets: Vec<Outlet> = Vec::new();
+    for part in line.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let page = part
+            .strip_prefix("pp.")
+            .or_else(|| part.strip_prefix("p."))
+            .or_else(|| part.strip_prefix("P."))
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && p.len() <= 12);
+        match (page, outlets.last_mut()) {
+            (Some(page), Some(last)) if last.page.is_none() => last.page = Some(page.to_owned()),
+            (Some(_), _) => {}
+            (None, _) => outlets.push(Outlet {
+                name: part.to_owned(),
+                page: None,
+            }),
+        }
+    }
+    outlets
+}
+
+/// The sources line as a reader would write it: outlet names joined by ", ".
+pub(crate) fn publication_of(outlets: &[Outlet]) -> Option<String> {
+    if outlets.is_empty() {
+        return None;
+    }
+    Some(
+        outlets
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+fn is_section(line: &str) -> bool {
+    line.contains(" > ")
+        || (line.len() <= 40
+            && line.chars().any(char::is_alphabetic)
+            && line.chars().all(|c| !c.is_lowercase()))
+}
+
+/// Parses a print view (or a bullet-less page of another outlet) into an article.
+pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let mut i = 0;
+    let skip_blank = |i: &mut usize| {
+        while lines.get(*i).is_some_and(|l| l.trim().is_empty()) {
+            *i += 1;
+        }
+    };
+    skip_blank(&mut i);
+    if lines
+        .get(i)
+        .is_some_and(|l| l.trim().eq_ignore_ascii_case("print print"))
+    {
+        i += 1;
+    }
+
+    // Header lines until the first bullet, a byline, or a blank after the title.
+    let mut header: Vec<&str> = Vec::new();
+    loop {
+        skip_blank(&mut i);
+        let Some(line) = lines.get(i) else { break };
+        if bullet(line).is_some() || BYLINE.is_match(line.trim()) {
+            break;
+        }
+        let t = line.trim();
+        if header.is_empty() && is_section(t) && !header_has_more(&lines, i) {
+            // A lone all-caps line followed only by body text is the title itself.
+            header.push(t);
+            i += 1;
+            break;
+        }
+        header.push(t);
+        i += 1;
+        if header.len() == 2 || !is_section(t) {
+            break;
+        }
+    }
+    let (section, title) = match header.as_slice() {
+        [] => return Err(ParseError::NoTitle),
+        [title] => (Vec::new(), *title),
+        [section, title, ..] if is_section(section) => (
+            section
+                .split('>')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            *title,
+        ),
+        [title, ..] => (Vec::new(), *title),
+    };
+    let title = title.trim();
+    if title.is_empty() || bullet(title).is_some() {
+        return Err(ParseError::NoTitle);
+    }
+
+    let mut article = ParsedArticle {
+        title: title.to_owned(),
+        kind: ArticleKind::Original,
+        published_on: None,
+        publication: None,
+        outlets: Vec::new(),
+        section,
+        byline: Vec::new(),
+        dateline: None,
+        paragraphs: Vec::new(),
+        abridged: false,
+        source_url: None,
+        language: "en".to_owned(),
+        original_language: None,
+        tags: Vec::new(),
+    };
+
+    // Bullet block right after the title.
+    skip_blank(&mut i);
+    while let Some(line) = lines.get(i) {
+        if line.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let Some(item) = bullet(line) else { break };
+        i += 1;
+        if let Some(sources) = item.strip_prefix(',') {
+            let outlets = parse_sources(sources);
+            if !outlets.is_empty() {
+                article.publication = publication_of(&outlets);
+                article.outlets = outlets;
+            }
+        } else if item.eq_ignore_ascii_case("JMH Translation") {
+            article.kind = ArticleKind::Translation;
+        } else if item.eq_ignore_ascii_case("JMH Summary") {
+            article.kind = ArticleKind::Summary;
+        } else if let Some(date) = parse_date(item) {
+            article.published_on = Some(date);
+        }
+    }
+
+    // The trailing bullet block is site navigation: drop it.
+    let mut end = lines.len();
+    while end > i {
+        let l = lines[end - 1];
+        if l.trim().is_empty() || bullet(l).is_some() {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+
+    // Paragraphs, with header-like lines (date, byline, captions, URL) taken out.
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut in_body = false;
+    let flush = |current: &mut Vec<&str>, paragraphs: &mut Vec<String>| {
+        if !current.is_empty() {
+            paragraphs.push(current.join(" "));
+            current.clear();
+        }
+    };
+    for line in &lines[i..end] {
+        let t = line.trim();
+        if t.is_empty() {
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        if let Some(url) = URL.captures(t).and_then(|c| c.get(1)) {
+            article.source_url = Some(url.as_str().to_owned());
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        if t.eq_ignore_ascii_case("(abridged)") {
+            article.abridged = true;
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        if !in_body && current.is_empty() {
+            if let Some(date) = DATE_LINE.captures(t).and_then(|c| c.get(1)) {
+                article.published_on = Some(
+                    parse_date(date.as_str())
+                        .ok_or_else(|| ParseError::InvalidDate(t.to_owned()))?,
+                );
+                continue;
+            }
+            if article.byline.is_empty()
+                && let Some(names) = BYLINE.captures(t).and_then(|c| c.get(1))
+            {
+                article.byline = split_authors(names.as_str());
+                continue;
+            }
+            if CAPTION.is_match(t) {
+                continue;
+            }
+        }
+        in_body = true;
+        current.push(t);
+    }
+    flush(&mut current, &mut paragraphs);
+
+    if let Some(first) = paragraphs.first()
+        && let Some(place) = DATELINE.captures(first).and_then(|c| c.get(1))
+    {
+        article.dateline = Some(place.as_str().trim().to_owned());
+    }
+    article.paragraphs = paragraphs;
+    if article.published_on.is_none() {
+        article.published_on = article.source_url.as_deref().and_then(date_from_source_url);
+    }
+    if article.kind != ArticleKind::Original {
+        article.original_language = Some("ja".to_owned());
+    }
+    Ok(article)
+}
+
+/// Whether a second header line follows line `i` before the bullets or body.
+fn header_has_more(lines: &[&str], i: usize) -> bool {
+    let next = lines
+        .iter()
+        .skip(i + 1)
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty());
+    next.is_some_and(|l| {
+        !l.starts_with('•') && l.len() < 200 && !l.ends_with('.') && !BYLINE.is_match(l)
+    })
+}
+
+pub(crate) fn split_authors(names: &str) -> Vec<String> {
+    names
+        .split(',')
+        .flat_map(|p| p.split(" and "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

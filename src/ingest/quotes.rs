@@ -1,0 +1,689 @@
+//! Quotes: spans in quotation marks and the speaker the sentence attributes them to.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::regex;
+
+use super::entities::{Entities, Located, Target};
+use super::lexicon::is_speech_verb;
+use super::text::Indexed;
+use crate::domain::{OrgKind, Quote, Speaker};
+
+const CUES: &str = r"was quoted as saying|were quoted as saying|quoted [^“”\x22]{0,40}? as saying|gave instructions to|gave an instruction to|gave instructions that|called for|called on [^“”\x22]{0,40}? to|urged [^“”\x22]{0,40}? to|called (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)|described [^“”\x22.]{0,40}? as|told [^“”\x22,:.]{0,50}|according to|According to|said|says|say|added|adds|stressed|stresses|stressing|emphasized|emphasizing|noted|noting|explained|insisted|asserted|argued|declared|announced|warned|warning|urged|instructed|tweeted|wrote|writes|posted|stated|commented|remarked|replied|responded|answered|pointed out|indicated|claimed|complained|criticized|vowed|pledged|promised|reported|asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested|proposed|reiterated|maintained|expressed hope that|saying|adding|continued|recalled|explaining|asserting|arguing";
+
+static LEAD_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{CUES})\b")));
+static TAIL_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{CUES})\b")));
+static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|[\s,])((?:[Ss]ources|[Oo]fficials)(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,60}?)?|(?:[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple)\s+(?:[\p{L}\-’']+\s+){0,6}?(?:source|sources|official|officials|diplomat|diplomats|executive|executives|aide|aides|person|people|member|members|lawmaker|lawmakers|expert|experts|analyst|analysts|researcher|researchers|resident|residents|officer|officers|insider|insiders|negotiator|participant|participants|observer|observers|employee|employees|worker|workers|spokesperson|spokesman|spokeswoman|voter|voters|leader|leaders|politician|politicians|student|students|woman|man|veteran|commentator|scholar|professor|activist|activists)(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,60}?)?)\s*,?\s*(?:also\s+)?$",
+    )
+});
+static SOURCE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"\b[Aa]n? (?:[\p{L}\-]+ ){0,4}?sources?(?: (?:in|at|from|close to) [^,.;“”]{1,40})?")
+});
+static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|[\s,])(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$",
+    )
+});
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister))\s*(?:also\s+)?$",
+    )
+});
+
+struct Marked {
+    open: usize,
+    start: usize,
+    end: usize,
+    close: usize,
+}
+
+/// Finds text in curly or straight double quotation marks.
+fn quoted_spans(text: &str) -> Vec<Marked> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (b, c) in text.char_indices() {
+        match (c, open) {
+            ('“', None) => open = Some((b, '”')),
+            ('"', None) => open = Some((b, '"')),
+            ('“', Some(_)) => open = Some((b, '”')),
+            (c, Some((o, close))) if c == close => {
+                out.push(Marked {
+                    open: o,
+                    start: if close == '"' {
+                        o + 1
+                    } else {
+                        o + '“'.len_utf8()
+                    },
+                    end: b,
+                    close: b + c.len_utf8(),
+                });
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    // A quote that goes on into the next paragraph has no closing mark in this one.
+    if let Some((o, '”')) = open {
+        let start = o + '“'.len_utf8();
+        if text[start..].split_whitespace().count() >= 4 {
+            out.push(Marked {
+                open: o,
+                start,
+                end: text.len(),
+                close: text.len(),
+            });
+        }
+    }
+    out
+}
+
+fn is_abbreviation_before(text: &str, dot: usize) -> bool {
+    let word: &str = text[..dot]
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    matches!(
+        word,
+        "Mr" | "Ms"
+            | "Mrs"
+            | "Dr"
+            | "Lt"
+            | "Col"
+            | "Gen"
+            | "Maj"
+            | "Capt"
+            | "Adm"
+            | "Sgt"
+            | "Gov"
+            | "Sen"
+            | "Rep"
+            | "Prof"
+            | "St"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "No"
+            | "Pref"
+            | "Co"
+            | "Corp"
+            | "Inc"
+            | "vs"
+            | "p"
+    ) || (word.len() == 1 && word.chars().all(char::is_uppercase))
+        || word.ends_with(".S")
+        || word.ends_with(".K")
+        || word.ends_with(".N")
+}
+
+/// Byte offsets where sentences start, ignoring full stops inside quotes.
+fn sentence_starts(text: &str, quotes: &[Marked]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(b, c)) in bytes.iter().enumerate() {
+        // A full stop inside a quote ends the sentence only when the quote closes right after.
+        if !matches!(c, '.' | '!' | '?')
+            || quotes
+                .iter()
+                .any(|q| b >= q.start && b + c.len_utf8() < q.end)
+        {
+            continue;
+        }
+        if c == '.' && is_abbreviation_before(text, b) {
+            continue;
+        }
+        let mut j = i + 1;
+        while bytes
+            .get(j)
+            .is_some_and(|&(_, c)| matches!(c, '”' | '"' | '’' | ')' | ']'))
+        {
+            j += 1;
+        }
+        if !bytes.get(j).is_some_and(|&(_, c)| c.is_whitespace()) {
+            continue;
+        }
+        while bytes.get(j).is_some_and(|&(_, c)| c.is_whitespace()) {
+            j += 1;
+        }
+        if let Some(&(nb, nc)) = bytes.get(j)
+            && (nc.is_uppercase() || nc == '“' || nc == '"')
+        {
+            starts.push(nb);
+        }
+    }
+    starts
+}
+
+/// Words after which quoted words are a noun's modifier, not speech ("the “gray zone”").
+const DETERMINERS: &str = "the its their his her this these those our your so-called of as";
+
+/// Words that may follow a quote without making it a modifier of the next noun.
+const AFTER_SPEECH: &str = "and or but as in on at to for with by from over while when which \
+    because after before during he she they said says according the a an was were is are if \
+    since until though although adding saying told stressed its their his her our this that \
+    these those it them him us any all each every no";
+
+fn ends_with_determiner(gap: &str) -> bool {
+    gap.split_whitespace()
+        .last()
+        .is_some_and(|w| DETERMINERS.split_whitespace().any(|d| d == w))
+}
+
+/// Whether the text after a closing mark goes on with the noun the quoted words modify.
+fn modifies_next(after: &str) -> bool {
+    let next = after.split_whitespace().next().unwrap_or("");
+    let next = next.trim_end_matches([',', '.', ';']);
+    next.chars().next().is_some_and(char::is_lowercase)
+        && !AFTER_SPEECH.split_whitespace().any(|w| w == next)
+}
+
+fn is_preposition(word: &str) -> bool {
+    matches!(
+        word,
+        "with"
+            | "to"
+            | "by"
+            | "of"
+            | "for"
+            | "from"
+            | "at"
+            | "in"
+            | "on"
+            | "about"
+            | "against"
+            | "toward"
+            | "between"
+            | "among"
+            | "than"
+            | "and"
+            | "urged"
+            | "asked"
+            | "met"
+            | "called"
+    )
+}
+
+fn word_before(text: &str, pos: usize) -> &str {
+    let mut words = text[..pos].split_whitespace().rev();
+    let mut w = words.next().unwrap_or("");
+    while matches!(w, "the" | "The" | "a" | "an") {
+        w = words.next().unwrap_or("");
+    }
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// An unnamed source's description, cut before any verb the pattern ran into.
+fn description(text: &str) -> String {
+    let mut end = text.len();
+    let mut offset = 0;
+    for word in text.split_inclusive(' ') {
+        if is_speech_verb(word.trim()) && offset > 0 {
+            end = offset;
+            break;
+        }
+        offset += word.len();
+    }
+    text[..end].trim().trim_end_matches(',').to_owned()
+}
+
+fn is_title_case_name(text: &str) -> bool {
+    // A book title before a comma: "In his book “Japan's Choice,” Suga wrote".
+    let text = text.trim_end().trim_end_matches(',');
+    let words: Vec<&str> = text.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 6
+        && !text.trim_end().ends_with(['.', '!', '?', ','])
+        && words.iter().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(*w, "of" | "the" | "and" | "for" | "in" | "on" | "a")
+        })
+}
+
+/// Picks the subject among the mentions of a clause: the one nearest the verb that is not
+/// the object of a preposition, preferring people over organizations.
+fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Option<Target> {
+    let inside: Vec<&&Located> = located
+        .iter()
+        .filter(|l| l.start >= from && l.end <= to)
+        .collect();
+    for want_person in [true, false] {
+        let cands: Vec<&&&Located> = inside
+            .iter()
+            .filter(|l| matches!(l.target, Target::Person(_)) == want_person)
+            .collect();
+        if let Some(l) = cands
+            .iter()
+            .rev()
+            .find(|l| !is_preposition(word_before(text, l.outer_start)))
+        {
+            return Some(l.target);
+        }
+    }
+    inside.first().map(|l| l.target)
+}
+
+/// The person a pronoun stands for: the subject of the last sentence, before `pos` in
+/// paragraph `p` or in the paragraph before, that names a person.
+fn previous_subject(
+    paragraphs: &[String],
+    entities: &Entities,
+    p: usize,
+    pos: usize,
+) -> Option<usize> {
+    for para in [Some(p), p.checked_sub(1)].into_iter().flatten() {
+        let text = paragraphs.get(para)?;
+        let limit = if para == p { pos } else { text.len() };
+        let persons: Vec<&Located> = entities
+            .located
+            .iter()
+            .filter(|l| {
+                l.paragraph == para && l.end <= limit && matches!(l.target, Target::Person(_))
+            })
+            .collect();
+        let Some(last) = persons.last() else { continue };
+        let starts = sentence_starts(text, &quoted_spans(text));
+        let from = starts
+            .iter()
+            .rev()
+            .find(|&&s| s <= last.outer_start)
+            .copied()
+            .unwrap_or(0);
+        let sentence: Vec<&&Located> = persons.iter().filter(|l| l.outer_start >= from).collect();
+        let subject = sentence
+            .iter()
+            .find(|l| !is_preposition(word_before(text, l.outer_start)))
+            .or(sentence.first());
+        if let Some(Target::Person(i)) = subject.map(|l| l.target) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn to_speaker(t: Target) -> Speaker {
+    match t {
+        Target::Person(i) => Speaker::Person(i),
+        Target::Org(i) => Speaker::Organization(i),
+    }
+}
+
+struct State<'a> {
+    paragraphs: &'a [String],
+    last_speaker: Option<Speaker>,
+    /// The last anonymous source described in the text ("a Japanese government source").
+    last_source: Option<String>,
+    /// Speaker and paragraph of the last quote.
+    last_quote: Option<(Speaker, usize)>,
+    last_person: Option<usize>,
+}
+
+fn resolve_role(
+    role: &str,
+    entities: &Entities,
+    state: &State<'_>,
+    before: (usize, usize),
+) -> Option<Speaker> {
+    let role = role.to_lowercase();
+    let head = role.split_whitespace().last().unwrap_or("");
+    if matches!(head, "source" | "sources" | "official" | "officials") {
+        if let Some(Speaker::Unnamed(d)) = &state.last_speaker {
+            return Some(Speaker::Unnamed(d.clone()));
+        }
+        return state
+            .last_source
+            .clone()
+            .or_else(|| Some(format!("the {role}")))
+            .map(Speaker::Unnamed);
+    }
+    if matches!(head, "paper" | "newspaper" | "daily") {
+        return entities
+            .located
+            .iter()
+            .filter(|l| (l.paragraph, l.start) < before)
+            .rev()
+            .find_map(|l| match l.target {
+                Target::Org(i) if entities.organizations[i].kind == OrgKind::Media => {
+                    Some(Speaker::Organization(i))
+                }
+                _ => None,
+            });
+    }
+    if matches!(head, "ministry" | "agency" | "party") {
+        return entities
+            .located
+            .iter()
+            .filter(|l| (l.paragraph, l.start) < before)
+            .rev()
+            .find_map(|l| match l.target {
+                Target::Org(i) if entities.organizations[i].name.to_lowercase().contains(head) => {
+                    Some(Speaker::Organization(i))
+                }
+                _ => None,
+            });
+    }
+    let wanted: &[&str] = match head {
+        "envoy" => &["ambassador", "envoy"],
+        "official" => &[],
+        other => &[other][..],
+    };
+    let by_title = entities
+        .located
+        .iter()
+        .filter(|l| (l.paragraph, l.start) < before)
+        .rev()
+        .find_map(|l| match l.target {
+            Target::Person(i) => {
+                let titles = &entities.people[i].titles;
+                titles
+                    .iter()
+                    .any(|t| {
+                        let t = t.to_lowercase();
+                        wanted.iter().any(|w| t.contains(w))
+                    })
+                    .then_some(Speaker::Person(i))
+            }
+            Target::Org(_) => None,
+        });
+    by_title.or_else(|| match &state.last_speaker {
+        Some(Speaker::Person(i)) => Some(Speaker::Person(*i)),
+        _ => state.last_person.map(Speaker::Person),
+    })
+}
+
+/// Who a clause names as speaker: a description, a mention, a pronoun or a role.
+fn speaker_of_clause(
+    text: &str,
+    p: usize,
+    from: usize,
+    to: usize,
+    located: &[&Located],
+    entities: &Entities,
+    state: &State<'_>,
+) -> Option<(Speaker, f32)> {
+    let clause = &text[from..to];
+    if let Some(d) = DESCRIPTION.captures(clause).and_then(|c| c.get(1)) {
+        return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
+    }
+    if let Some(t) = subject_in(text, located, from, to) {
+        return Some((to_speaker(t), 0.9));
+    }
+    if PRONOUN.is_match(clause) {
+        let subject = previous_subject(state.paragraphs, entities, p, from).map(Speaker::Person);
+        let carried = subject
+            .or_else(|| state.last_speaker.clone())
+            .or_else(|| state.last_person.map(Speaker::Person));
+        return carried.map(|s| (s, 0.7));
+    }
+    if matches!(
+        clause.trim().trim_start_matches(',').trim(),
+        "" | "and" | "but" | "then" | "and then"
+    ) {
+        let carried = state
+            .last_speaker
+            .clone()
+            .or_else(|| state.last_person.map(Speaker::Person));
+        return carried.map(|s| (s, 0.7));
+    }
+    if let Some(r) = ROLE.captures(clause).and_then(|c| c.get(1)) {
+        return resolve_role(r.as_str(), entities, state, (p, to)).map(|s| (s, 0.6));
+    }
+    None
+}
+
+/// Extracts attributed quotes from body paragraphs.
+pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut state = State {
+        paragraphs,
+        last_speaker: None,
+        last_source: None,
+        last_quote: None,
+        last_person: None,
+    };
+    for (p, text) in paragraphs.iter().enumerate() {
+        let located: Vec<&Located> = entities
+            .located
+            .iter()
+            .filter(|l| l.paragraph == p)
+            .collect();
+        let marks = quoted_spans(text);
+        if marks.is_empty() {
+            if let Some(Target::Person(i)) = located
+                .iter()
+                .rev()
+                .map(|l| l.target)
+                .find(|t| matches!(t, Target::Person(_)))
+            {
+                state.last_person = Some(i);
+            }
+            continue;
+        }
+        let ix = Indexed::new(text);
+        let starts = sentence_starts(text, &marks);
+        let sentence_of = |b: usize| starts.iter().rev().find(|&&s| s <= b).copied().unwrap_or(0);
+        let sentence_end = |b: usize| {
+            starts
+                .iter()
+                .find(|&&s| s > b)
+                .copied()
+                .unwrap_or(text.len())
+        };
+        let mut prev: Option<(usize, usize, Speaker, Option<String>, bool)> = None;
+        for (qi, m) in marks.iter().enumerate() {
+            let words = text[m.start..m.end].split_whitespace().count();
+            let quoted = &text[m.start..m.end];
+            if quoted.trim().is_empty() || is_title_case_name(quoted) {
+                continue;
+            }
+            let s_start = sentence_of(m.open);
+            let lead_from = match &prev {
+                Some((close, sent, ..)) if *sent == s_start => *close,
+                _ => s_start,
+            };
+            // Persons named before this quote carry over to pronouns.
+            if let Some(l) = located
+                .iter()
+                .filter(|l| l.end <= m.open)
+                .rev()
+                .find(|l| matches!(l.target, Target::Person(_)))
+                && let Target::Person(i) = l.target
+                && state.last_speaker.is_none()
+            {
+                state.last_person = Some(i);
+            }
+            let lead = &text[lead_from..m.open];
+            if let Some(src) = SOURCE_MENTION.find_iter(&text[..m.open]).last() {
+                state.last_source = Some(description(src.as_str()));
+            }
+            let mut found: Option<(Speaker, Option<String>, f32, bool)> = None;
+
+            // “A” and “B”: the second shares the first's attribution.
+            if let Some((close, sent, sp, cue, frag)) = &prev
+                && *sent == s_start
+                && matches!(
+                    text[*close..m.open].trim(),
+                    "and" | "," | "or" | ", and" | "as well as"
+                )
+            {
+                found = Some((sp.clone(), cue.clone(), 0.85, *frag));
+            }
+
+            // Speaker before the quote: “X said, “...”, “X called for “...””.
+            if found.is_none()
+                && let Some(cue) = LEAD_CUE
+                    .find_iter(lead)
+                    .filter(|c| !lead[..c.start()].ends_with('-'))
+                    .last()
+            {
+                let gap = lead[cue.end()..].trim();
+                // Embedded fragments: “said that China would handle the case “in accordance…””.
+                let embedded = quoted.starts_with(char::is_lowercase)
+                    && gap.len() <= 80
+                    && !gap.contains(['“', '"', '.', ';'])
+                    && !ends_with_determiner(gap);
+                let gap_ok = embedded
+                    || gap.is_empty()
+                    || matches!(gap, "," | ":" | "that" | ", that")
+                    || ((gap.ends_with(',') || gap.ends_with(':'))
+                        && gap.len() <= 60
+                        && !gap.contains(['“', '"']));
+                if gap_ok {
+                    let cue_text = cue.as_str();
+                    let cue_word = if cue_text.starts_with("told") {
+                        "told".to_owned()
+                    } else if cue_text.starts_with("called on") {
+                        "called on".to_owned()
+                    } else if cue_text.starts_with("urged") {
+                        "urged".to_owned()
+                    } else {
+                        cue_text.to_owned()
+                    };
+                    let who = if cue_text.eq_ignore_ascii_case("according to") {
+                        speaker_of_clause(
+                            text,
+                            p,
+                            lead_from + cue.end(),
+                            m.open,
+                            &located,
+                            entities,
+                            &state,
+                        )
+                    } else {
+                        speaker_of_clause(
+                            text,
+                            p,
+                            lead_from,
+                            lead_from + cue.start(),
+                            &located,
+                            entities,
+                            &state,
+                        )
+                    };
+                    if let Some((sp, conf)) = who {
+                        let frag = !(gap.ends_with(',') || gap.ends_with(':'))
+                            || quoted.starts_with(char::is_lowercase);
+                        found = Some((sp, Some(cue_word), conf, frag));
+                    }
+                }
+            }
+
+            // Speaker after the quote: “...,” X said / said X / according to X.
+            if found.is_none() {
+                let next_open = marks.get(qi + 1).map_or(text.len(), |n| n.open);
+                let tail_end = sentence_end(m.close).min(next_open);
+                let tail = &text[m.close..tail_end];
+                if let Some(cue) = TAIL_CUE.find(tail)
+                    && tail[..cue.start()].split_whitespace().count() <= 8
+                {
+                    let cue_word = cue
+                        .as_str()
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_owned();
+                    let before = speaker_of_clause(
+                        text,
+                        p,
+                        m.close,
+                        m.close + cue.start(),
+                        &located,
+                        entities,
+                        &state,
+                    )
+                    .filter(|_| !tail[..cue.start()].trim().trim_matches(',').is_empty());
+                    let who = before.or_else(|| {
+                        let after_from = m.close + cue.end();
+                        let after = &text[after_from..tail_end];
+                        let after_to = after_from + after.find([',', ';']).unwrap_or(after.len());
+                        subject_in(text, &located, after_from, after_to)
+                            .map(|t| (to_speaker(t), 0.9))
+                            .or_else(|| {
+                                let phrase =
+                                    text[after_from..after_to].trim().trim_end_matches('.');
+                                DESCRIPTION
+                                    .captures(phrase)
+                                    .and_then(|c| c.get(1))
+                                    .map(|d| (Speaker::Unnamed(description(d.as_str())), 0.8))
+                                    .or_else(|| {
+                                        ROLE.captures(phrase)
+                                            .and_then(|c| c.get(1))
+                                            .and_then(|r| {
+                                                resolve_role(
+                                                    r.as_str(),
+                                                    entities,
+                                                    &state,
+                                                    (p, m.open),
+                                                )
+                                            })
+                                            .map(|s| (s, 0.6))
+                                    })
+                            })
+                    });
+                    if let Some((sp, conf)) = who {
+                        let cue_word = if cue_word == "according" {
+                            "according to".to_owned()
+                        } else {
+                            cue_word
+                        };
+                        found = Some((
+                            sp,
+                            Some(cue_word),
+                            conf,
+                            quoted.starts_with(char::is_lowercase),
+                        ));
+                    }
+                }
+            }
+
+            // A full quoted sentence right after a quote of the same speaker continues it.
+            if found.is_none()
+                && lead.trim().is_empty()
+                && quoted.starts_with(char::is_uppercase)
+                && let Some((sp, para)) = &state.last_quote
+                && *para + 1 >= p
+            {
+                found = Some((sp.clone(), None, 0.5, false));
+            }
+            let Some((speaker, cue, confidence, fragment)) = found else {
+                continue;
+            };
+            // “two-plus-two” talks: quoted words that modify the noun after them.
+            if words <= 2 && modifies_next(&text[m.close..]) {
+                continue;
+            }
+            // Short quoted words with no speech cue right before them are names or scare quotes.
+            if words <= 2 && !fragment && prev.is_none() && lead.trim().is_empty() {
+                continue;
+            }
+            if let Speaker::Person(i) = speaker {
+                state.last_person = Some(i);
+            }
+            state.last_speaker = Some(speaker.clone());
+            state.last_quote = Some((speaker.clone(), p));
+            prev = Some((m.close, s_start, speaker.clone(), cue.clone(), fragment));
+            out.push(Quote {
+                text: quoted.to_owned(),
+                span: ix.span(p, m.start, m.end),
+                speaker,
+                cue,
+                fragment,
+                confidence,
+            });
+        }
+    }
+    out
+}
