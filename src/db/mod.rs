@@ -2,10 +2,15 @@
 //! table (row types with their queries). Query functions take a connection so the
 //! caller owns the transaction.
 
+pub mod analytics;
 pub mod article;
+pub mod entity;
+pub mod filter;
+pub mod quote;
 pub mod raw;
 pub mod request;
 pub mod schema;
+pub mod sql;
 pub mod store;
 
 use std::sync::Arc;

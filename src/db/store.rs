@@ -838,7 +838,11 @@ pub fn slugify(text: &str, max: usize) -> String {
         }
     }
     if out.len() > max {
-        let cut = out[..max].rfind('-').unwrap_or(max);
+        let cut = if out.as_bytes()[max] == b'-' {
+            max
+        } else {
+            out[..max].rfind('-').unwrap_or(max)
+        };
         out.truncate(cut);
     }
     out

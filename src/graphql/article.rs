@@ -6,10 +6,91 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::batch::{Lookup, Rel};
+use super::entity::{
+    ArticleOrganization, ArticleOrganizationConnection, ArticlePerson, ArticlePersonConnection,
+    Person, PersonBatch, load_article_organizations, load_article_people,
+};
 use super::ids::{self, NodeType};
+use super::pagination::{self, Page, Total};
+use super::quote::{Quote, QuoteBatch, QuoteConnection};
 use super::request_conn;
 use crate::db::article::{self as db_article, ArticleOutletRow, ArticleRow, SectionRow};
+use crate::db::entity as db_entity;
+use crate::db::quote as db_quote;
 use crate::error::AppResult;
+
+/// A page of articles, with cursors, page info, the total and facets.
+pub struct ArticleConnection {
+    /// The page's edges.
+    pub edges: Vec<ArticleEdge>,
+    /// Where the page sits.
+    pub page_info: pagination::PageInfo,
+    /// The total, counted only when selected.
+    pub total: Total,
+    /// The filter the list was made with (facets are computed over it).
+    pub filter: Option<Arc<crate::db::filter::ArticleFilter>>,
+}
+
+/// An article with its cursor.
+#[derive(SimpleObject)]
+pub struct ArticleEdge {
+    /// Opaque position of this item; pass it as `after` or `before`.
+    pub cursor: String,
+    /// The article.
+    pub node: Article,
+}
+
+impl ArticleConnection {
+    /// Builds the connection from finished page rows.
+    pub fn new(
+        edges: Vec<(String, Article)>,
+        page_info: pagination::PageInfo,
+        total: Total,
+    ) -> Self {
+        Self {
+            edges: edges
+                .into_iter()
+                .map(|(cursor, node)| ArticleEdge { cursor, node })
+                .collect(),
+            page_info,
+            total,
+            filter: None,
+        }
+    }
+}
+
+#[Object]
+impl ArticleConnection {
+    /// The page's items with their cursors.
+    async fn edges(&self) -> &[ArticleEdge] {
+        &self.edges
+    }
+
+    /// The page's items.
+    async fn nodes(&self) -> Vec<&Article> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> &pagination::PageInfo {
+        &self.page_info
+    }
+
+    /// How many articles the whole list holds (counted only when asked for).
+    async fn total_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.total.get(ctx).await
+    }
+
+    /// Counts of the whole list by kind, outlet, section, year, people and
+    /// organizations (computed only for the parts selected). Null on lists that are not
+    /// made by a filter (an entity's articles).
+    #[graphql(complexity = "50 + child_complexity")]
+    async fn facets(&self) -> Option<super::analytics::ArticleFacets> {
+        self.filter
+            .clone()
+            .map(super::analytics::ArticleFacets::new)
+    }
+}
 
 /// Whether an article is a translation, a summary or original reporting.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -48,6 +129,11 @@ pub struct ArticleBatch {
     section_ids: Vec<i64>,
     outlets: Rel<ArticleOutletRow>,
     sections: Lookup<SectionRow>,
+    people: Rel<ArticlePerson>,
+    organizations: Rel<ArticleOrganization>,
+    quotes: Rel<Quote>,
+    authors: Rel<Person>,
+    tags: Rel<Tag>,
 }
 
 impl ArticleBatch {
@@ -98,6 +184,15 @@ pub struct Outlet {
     /// URL-safe unique name.
     pub slug: String,
     /// The name as printed on sources lines.
+    pub name: String,
+}
+
+/// An editorial tag.
+#[derive(SimpleObject, Clone)]
+pub struct Tag {
+    /// URL-safe name; pass it to the `tag` filter.
+    pub slug: String,
+    /// The tag as written.
     pub name: String,
 }
 
@@ -182,6 +277,119 @@ impl Article {
     /// The innermost section, if any.
     async fn section(&self, ctx: &Context<'_>) -> AppResult<Option<Section>> {
         Ok(self.load_section_path(ctx).await?.pop())
+    }
+
+    /// The byline's authors.
+    async fn authors(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
+        let batch = &self.batch;
+        let all = batch
+            .authors
+            .get(|| async {
+                let rows = {
+                    let mut conn = request_conn(ctx)?.get().await?;
+                    db_entity::authors_of(&mut conn, &batch.ids).await?
+                };
+                let (articles, people): (Vec<i64>, Vec<_>) = rows.into_iter().unzip();
+                Ok(articles
+                    .into_iter()
+                    .zip(PersonBatch::wrap(people))
+                    .collect())
+            })
+            .await?;
+        Ok(all.get(&self.row.id).cloned().unwrap_or_default())
+    }
+
+    /// Editorial tags (never the site navigation captured with a print view).
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        let batch = &self.batch;
+        let all = batch
+            .tags
+            .get(|| async {
+                let mut conn = request_conn(ctx)?.get().await?;
+                let rows = db_entity::tags_of(&mut conn, &batch.ids).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(a, slug, name)| (a, Tag { slug, name }))
+                    .collect())
+            })
+            .await?;
+        Ok(all.get(&self.row.id).cloned().unwrap_or_default())
+    }
+
+    /// The people named in the body, in order of first mention, with the titles the
+    /// article gives them and every span.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticlePersonConnection> {
+        let page = Page::new(first, after, last, before)?;
+        let batch = &self.batch;
+        let all = batch
+            .people
+            .get(|| load_article_people(ctx, &batch.ids))
+            .await?;
+        let items = all.get(&self.row.id).cloned().unwrap_or_default();
+        let total = Total::Known(items.len() as i64);
+        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        Ok(ArticlePersonConnection::new(edges, info, total))
+    }
+
+    /// The organizations named in the body, in order of first mention, with every span.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ArticleOrganizationConnection> {
+        let page = Page::new(first, after, last, before)?;
+        let batch = &self.batch;
+        let all = batch
+            .organizations
+            .get(|| load_article_organizations(ctx, &batch.ids))
+            .await?;
+        let items = all.get(&self.row.id).cloned().unwrap_or_default();
+        let total = Total::Known(items.len() as i64);
+        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        Ok(ArticleOrganizationConnection::new(edges, info, total))
+    }
+
+    /// The attributed quotes, in text order.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn quotes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<QuoteConnection> {
+        let page = Page::new(first, after, last, before)?;
+        let batch = &self.batch;
+        let all = batch
+            .quotes
+            .get(|| async {
+                let rows = {
+                    let mut conn = request_conn(ctx)?.get().await?;
+                    db_quote::of_articles(&mut conn, &batch.ids).await?
+                };
+                Ok(QuoteBatch::wrap(rows)
+                    .into_iter()
+                    .map(|q| (q.article_id(), q))
+                    .collect())
+            })
+            .await?;
+        let items = all.get(&self.row.id).cloned().unwrap_or_default();
+        let total = Total::Known(items.len() as i64);
+        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        Ok(QuoteConnection::new(edges, info, total))
     }
 
     /// The place named at the start of the body ("BEIJING").

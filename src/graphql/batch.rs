@@ -69,3 +69,28 @@ impl<T> Lookup<T> {
             .cloned()
     }
 }
+
+/// Relations that take arguments (a page of a person's articles, say): one [`Rel`] per
+/// distinct argument set, shared by the siblings that ask with the same arguments.
+pub struct Keyed<T> {
+    rels: std::sync::Mutex<HashMap<String, Arc<Rel<T>>>>,
+}
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Self {
+            rels: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> Keyed<T> {
+    /// The relation for these arguments.
+    pub fn rel(&self, args: &str) -> Arc<Rel<T>> {
+        let mut rels = self
+            .rels
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        rels.entry(args.to_owned()).or_default().clone()
+    }
+}

@@ -1,12 +1,16 @@
 //! The GraphQL schema: types, batching, pagination and limits. Knows the database, not
 //! actix: `http/` mounts it.
 
+pub mod analytics;
 pub mod article;
 pub mod batch;
+pub mod entity;
+pub mod filter;
 pub mod ids;
 pub mod limits;
 pub mod pagination;
 pub mod query;
+pub mod quote;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Schema};
 
@@ -24,6 +28,12 @@ pub type ArchiveSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscripti
 pub enum Node {
     /// A press article.
     Article(article::Article),
+    /// A person.
+    Person(entity::Person),
+    /// An organization.
+    Organization(entity::Organization),
+    /// A quote.
+    Quote(quote::Quote),
 }
 
 /// Builds the schema once; the HTTP layer shares it between workers.

@@ -230,6 +230,43 @@ macro_rules! connection_type {
 }
 pub(crate) use connection_type;
 
+/// A page of a list already in memory (an article's people, say), with index cursors.
+pub fn page_in_memory<T>(items: Vec<T>, page: &Page) -> AppResult<(Vec<(String, T)>, PageInfo)> {
+    let position = match page.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(
+            c.strip_prefix("i:")
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| AppError::bad_input("the cursor does not belong to this list"))?,
+        ),
+    };
+    let len = items.len();
+    let (start, end) = match page.direction {
+        Direction::Forward => {
+            let start = position.map_or(0, |p| p + 1).min(len);
+            (start, (start + page.size).min(len))
+        }
+        Direction::Backward => {
+            let end = position.unwrap_or(len).min(len);
+            (end.saturating_sub(page.size), end)
+        }
+    };
+    let edges: Vec<(String, T)> = items
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(end - start)
+        .map(|(i, item)| (encode_cursor(&format!("i:{i}")), item))
+        .collect();
+    let info = PageInfo {
+        has_next_page: end < len,
+        has_previous_page: start > 0,
+        start_cursor: edges.first().map(|(c, _)| c.clone()),
+        end_cursor: edges.last().map(|(c, _)| c.clone()),
+    };
+    Ok((edges, info))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ use super::text::regex;
 
 use super::lexicon::{
     COMMON_CAPITALIZED, KNOWN_ORGS, NATIONALITIES, NON_ENTITY_HEADS, ORG_HEADS, PLACES,
-    TITLE_HEADS, TITLE_MODIFIERS, country_of, is_honorific, is_speech_verb, is_strict_speech_verb,
-    is_title_connector, is_title_prefix,
+    TITLE_HEADS, TITLE_MODIFIERS, country_of, in_list, is_honorific, is_speech_verb,
+    is_strict_speech_verb, is_title_connector, is_title_prefix,
 };
 use super::text::Indexed;
 use crate::domain::{Mention, OrgEntity, OrgKind, PersonEntity};
@@ -82,48 +82,11 @@ static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|
 });
 
 fn is_abbrev(word: &str) -> bool {
-    matches!(
+    in_list(
+        "\
+        Lt Col Gen Maj Capt Adm Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
+        Ltd Pref Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs p pp Gov't Adm't",
         word,
-        "Lt" | "Col"
-            | "Gen"
-            | "Maj"
-            | "Capt"
-            | "Adm"
-            | "Sgt"
-            | "Cpl"
-            | "Gov"
-            | "Dr"
-            | "Prof"
-            | "Sen"
-            | "Rep"
-            | "Mr"
-            | "Ms"
-            | "Mrs"
-            | "Jr"
-            | "St"
-            | "Co"
-            | "Corp"
-            | "Inc"
-            | "Ltd"
-            | "Pref"
-            | "Jan"
-            | "Feb"
-            | "Mar"
-            | "Apr"
-            | "Jun"
-            | "Jul"
-            | "Aug"
-            | "Sep"
-            | "Sept"
-            | "Oct"
-            | "Nov"
-            | "Dec"
-            | "No"
-            | "vs"
-            | "p"
-            | "pp"
-            | "Gov't"
-            | "Adm't"
     ) || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
 }
 
@@ -367,7 +330,7 @@ fn scan_runs<'a>(
                 && !covered.get(end + 1).copied().unwrap_or(true);
             let prev = toks[end - 1].text;
             let joins = match t {
-                "of" | "for" | "on" => {
+                "of" | "for" => {
                     next_cap
                         && (ORG_HEADS.contains_key(prev)
                             || TITLE_HEADS.contains(prev)
@@ -379,6 +342,8 @@ fn scan_runs<'a>(
                         && (TITLE_HEADS.contains(prev)
                             && toks.get(end + 1).is_some_and(|n| is_title_word(n.text))
                             || toks[start..end].iter().any(|x| x.text == "of"))
+                        // "... Affairs Wang Yi and Defense Minister ...": two people.
+                        && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
                 "the" => prev == "for" || prev == "of",
                 _ => false,
@@ -440,7 +405,7 @@ fn classify_run<'a>(
     let org_head = ORG_HEADS.contains_key(last)
         || words
             .windows(2)
-            .any(|w| ORG_HEADS.contains_key(w[0]) && w[1] == "of");
+            .any(|w| ORG_HEADS.contains_key(w[0]) && (w[1] == "of" || w[1] == "for"));
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {
@@ -504,7 +469,15 @@ fn classify_run<'a>(
     }
 
     // A person: title words, then name words.
+    // The name starts after the last title head followed by a name word, so that
+    // "Digital Transformation Minister Kono Taro" does not yield "Transformation".
     let mut n0 = s;
+    if let Some(h) = (s..words.len())
+        .rev()
+        .find(|&i| TITLE_HEADS.contains(words[i]) && words.get(i + 1).is_some_and(|w| name_like(w)))
+    {
+        n0 = h + 1;
+    }
     while n0 < words.len() && !name_like(words[n0]) {
         n0 += 1;
     }
@@ -539,16 +512,10 @@ fn classify_run<'a>(
         || (next_word.is_some_and(|w| w.ends_with("ly") || w == "also" || w == "then")
             && after_next.is_some_and(is_strict_speech_verb));
     let owner_of = next_word.is_some_and(|w| {
-        matches!(
+        in_list(
+            "\
+        ’s 's administration government cabinet Cabinet faction camp aides",
             w,
-            "’s" | "'s"
-                | "administration"
-                | "government"
-                | "cabinet"
-                | "Cabinet"
-                | "faction"
-                | "camp"
-                | "aides"
         )
     });
     let determiner_before = (start + n0).checked_sub(2).is_some_and(|i| {
@@ -557,30 +524,17 @@ fn classify_run<'a>(
             .any(|t| matches!(t.text, "the" | "The" | "a" | "an"))
     });
     let names_a_thing = next_word.is_some_and(|w| {
-        matches!(
+        in_list(
+            "\
+        exercise exercises drill drills operation summit talks incident project plan \
+        initiative system missile missiles program strategy doctrine typhoon era",
             w,
-            "exercise"
-                | "exercises"
-                | "drill"
-                | "drills"
-                | "operation"
-                | "summit"
-                | "talks"
-                | "incident"
-                | "project"
-                | "plan"
-                | "initiative"
-                | "system"
-                | "missile"
-                | "missiles"
-                | "program"
-                | "strategy"
-                | "doctrine"
-                | "typhoon"
-                | "era"
         )
     });
-    if title.is_none() && !honorific && (names_a_thing || (determiner_before && !speaks)) {
+    if title.is_none()
+        && !honorific
+        && (names_a_thing || (determiner_before && !speaks && !owner_of))
+    {
         for c in &mut covered[start + n0..start + n1] {
             *c = true;
         }
@@ -635,6 +589,12 @@ fn title_before(
             || PLACES.contains(t)
             || is_acronym(t)
             || (covered[k - 1] && is_cap(t) && !is_person(&toks[k - 1]))
+            // Other capitalized words of the same run: "Digital Transformation Minister".
+            || (is_cap(t)
+                && t.chars().any(char::is_alphabetic)
+                && !COMMON_CAPITALIZED.contains(t)
+                && !is_person(&toks[k - 1])
+                && toks.get(k).is_some_and(|n| is_cap(n.text)))
             || is_title_connector(t)
             || is_title_prefix(t)
             || t == "-";

@@ -2,7 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use super::print::{date_from_source_url, parse_sources, publication_of, split_authors};
+use super::print::{
+    date_from_source_url, dateline_of, parse_sources, publication_of, split_authors,
+};
 use super::{ParseError, parse_date};
 use crate::domain::{ArticleKind, Outlet, ParsedArticle};
 
@@ -128,7 +130,9 @@ fn from_value(value: Value) -> Result<ParsedArticle, ParseError> {
         outlets,
         section,
         byline,
-        dateline: str_field(&obj, "dateline").map(str::to_owned),
+        dateline: str_field(&obj, "dateline")
+            .map(str::to_owned)
+            .or_else(|| paragraphs.first().and_then(|p| dateline_of(p))),
         paragraphs,
         abridged: obj
             .get("abridged")
@@ -152,7 +156,15 @@ pub fn parse_json(text: &str) -> Result<ParsedArticle, ParseError> {
 }
 
 /// Parses NDJSON: one result per non-blank line, so one bad line does not stop the batch.
+///
+/// A JSON array of objects is accepted too, one result per element.
 pub fn parse_ndjson(text: &str) -> Vec<Result<ParsedArticle, ParseError>> {
+    if text.trim_start().starts_with('[') {
+        return match serde_json::from_str::<Vec<Value>>(text) {
+            Ok(items) => items.into_iter().map(from_value).collect(),
+            Err(e) => vec![Err(ParseError::InvalidJson(e.to_string()))],
+        };
+    }
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(parse_json)

@@ -9,6 +9,9 @@ mod print;
 mod quotes;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 use chrono::NaiveDate;
 
 use crate::domain::{Extraction, ParsedArticle};
@@ -62,13 +65,16 @@ pub enum Format {
     Print,
     /// One JSON object.
     Json,
-    /// One JSON object per line.
+    /// One JSON object per line, or a JSON array of objects.
     Ndjson,
 }
 
 /// Tells the format of a raw input from its first characters.
 pub fn detect_format(text: &str) -> Format {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.starts_with('[') {
+        return Format::Ndjson;
+    }
     if !trimmed.starts_with('{') {
         return Format::Print;
     }

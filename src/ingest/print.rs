@@ -33,6 +33,12 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The place a first paragraph opens with ("BEIJING — ..." gives "BEIJING").
+pub(crate) fn dateline_of(first_paragraph: &str) -> Option<String> {
+    let place = DATELINE.captures(first_paragraph)?.get(1)?;
+    Some(place.as_str().trim().to_owned())
+}
+
 /// Reads the date from a source URL of the form `.../YYYYMMDDnnnnnn/`.
 pub fn date_from_source_url(url: &str) -> Option<NaiveDate> {
     let caps = SOURCE_URL_DATE.captures(url)?;
@@ -55,6 +61,12 @@ pub(crate) fn parse_sources(line: &str) -> Vec<Outlet> {
             .or_else(|| part.strip_prefix("P."))
             .map(str::trim)
             .filter(|p| !p.is_empty() && p.len() <= 12);
+        // "pp. 1, 3" and "Evening edition" are not outlets.
+        let not_outlet = part.chars().all(|c| c.is_ascii_digit() || c == '-')
+            || part.to_lowercase().contains("edition");
+        if page.is_none() && not_outlet {
+            continue;
+        }
         match (page, outlets.last_mut()) {
             (Some(page), Some(last)) if last.page.is_none() => last.page = Some(page.to_owned()),
             (Some(_), _) => {}
@@ -118,7 +130,7 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
             break;
         }
         let t = line.trim();
-        if header.is_empty() && is_section(t) && !header_has_more(&lines, i) {
+        if header.is_empty() && is_section(t) && !t.contains(" > ") && !header_has_more(&lines, i) {
             // A lone all-caps line followed only by body text is the title itself.
             header.push(t);
             i += 1;
@@ -250,11 +262,7 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
     }
     flush(&mut current, &mut paragraphs);
 
-    if let Some(first) = paragraphs.first()
-        && let Some(place) = DATELINE.captures(first).and_then(|c| c.get(1))
-    {
-        article.dateline = Some(place.as_str().trim().to_owned());
-    }
+    article.dateline = paragraphs.first().and_then(|p| dateline_of(p));
     article.paragraphs = paragraphs;
     if article.published_on.is_none() {
         article.published_on = article.source_url.as_deref().and_then(date_from_source_url);
@@ -278,11 +286,20 @@ fn header_has_more(lines: &[&str], i: usize) -> bool {
 }
 
 pub(crate) fn split_authors(names: &str) -> Vec<String> {
+    // "By Oki Seima, Yomiuri Shimbun Staff Writer": the affiliation is not an author.
+    let affiliation = |p: &str| {
+        p.split_whitespace().any(|w| {
+            matches!(
+                w,
+                "Staff" | "Writer" | "Writers" | "Correspondent" | "Reporter" | "Bureau" | "Editor"
+            ) || super::lexicon::ORG_HEADS.contains_key(w)
+        })
+    };
     names
         .split(',')
         .flat_map(|p| p.split(" and "))
         .map(str::trim)
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && !affiliation(p))
         .map(str::to_owned)
         .collect()
 }

@@ -7,19 +7,63 @@ use regex::Regex;
 use super::text::regex;
 
 use super::entities::{Entities, Located, Target};
-use super::lexicon::is_speech_verb;
+use super::lexicon::{in_list, is_speech_verb};
 use super::text::Indexed;
 use crate::domain::{OrgKind, Quote, Speaker};
 
-const CUES: &str = r"was quoted as saying|were quoted as saying|quoted [^“”\x22]{0,40}? as saying|gave instructions to|gave an instruction to|gave instructions that|called for|called on [^“”\x22]{0,40}? to|urged [^“”\x22]{0,40}? to|called (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)|described [^“”\x22.]{0,40}? as|told [^“”\x22,:.]{0,50}|according to|According to|said|says|say|added|adds|stressed|stresses|stressing|emphasized|emphasizing|noted|noting|explained|insisted|asserted|argued|declared|announced|warned|warning|urged|instructed|tweeted|wrote|writes|posted|stated|commented|remarked|replied|responded|answered|pointed out|indicated|claimed|complained|criticized|vowed|pledged|promised|reported|asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested|proposed|reiterated|maintained|expressed hope that|saying|adding|continued|recalled|explaining|asserting|arguing";
+/// Attribution cues, longest forms first; some carry their object ("told reporters").
+const CUES: &[&str] = &[
+    r"(?:was|were) quoted as saying",
+    r"quoted [^“”\x22]{0,40}? as saying",
+    r"quotes [^“”\x22]{0,40}? as saying",
+    r"gave (?:an )?instructions? (?:to|that)",
+    r"called for",
+    r"called on [^“”\x22]{0,40}? to",
+    r"urged [^“”\x22]{0,40}? to",
+    r"called (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
+    r"described [^“”\x22.]{0,40}? as",
+    r"told [^“”\x22,:.]{0,50}",
+    r"[Aa]ccording to",
+    r"pointed out",
+    r"expressed hope that",
+    r"said|says|say|added|adds|stressed|stresses|stressing|emphasized|emphasizing|noted",
+    r"noting|explained|insisted|asserted|argued|declared|announced|warned|warning|urged",
+    r"instructed|tweeted|wrote|writes|posted|stated|commented|remarked|replied|responded",
+    r"answered|indicated|claimed|complained|criticized|vowed|pledged|promised|reported",
+    r"asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested",
+    r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
+    r"asserting|arguing",
+];
 
-static LEAD_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{CUES})\b")));
-static TAIL_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{CUES})\b")));
+/// Nouns that head an unnamed source's description ("a senior government official").
+const SOURCE_NOUNS: &str = "source|sources|official|officials|diplomat|diplomats|executive\
+    |executives|aide|aides|person|people|member|members|lawmaker|lawmakers|expert|experts\
+    |analyst|analysts|researcher|researchers|resident|residents|officer|officers|insider\
+    |insiders|negotiator|participant|participants|observer|observers|employee|employees\
+    |worker|workers|spokesperson|spokesman|spokeswoman|voter|voters|leader|leaders\
+    |politician|politicians|student|students|woman|man|veteran|commentator|scholar\
+    |professor|activist|activists";
+
+/// Words that may qualify a bare plural source ("government officials").
+const SOURCE_QUALIFIERS: &str = r"[Gg]overnment|[Ss]enior|[Mm]inistry|[Pp]arty|[Dd]iplomatic\
+    |[Ss]ecurity|[Dd]efense|[Mm]ilitary|U\.S\.|Japanese|Chinese|American|Korean|Russian|LDP\
+    |[Rr]uling|[Oo]pposition|[Pp]olice|[Pp]refectural|[Ll]ocal";
+
+/// "in Beijing", "close to the prime minister": where a source sits.
+const SOURCE_PLACE: &str = r"(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,80}?)?";
+
+static LEAD_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{})\b", CUES.join("|"))));
+static TAIL_CUE: LazyLock<Regex> = LazyLock::new(|| LEAD_CUE.clone());
 static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:^|[\s,])((?:[Ss]ources|[Oo]fficials)(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,60}?)?|(?:[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple)\s+(?:[\p{L}\-’']+\s+){0,6}?(?:source|sources|official|officials|diplomat|diplomats|executive|executives|aide|aides|person|people|member|members|lawmaker|lawmakers|expert|experts|analyst|analysts|researcher|researchers|resident|residents|officer|officers|insider|insiders|negotiator|participant|participants|observer|observers|employee|employees|worker|workers|spokesperson|spokesman|spokeswoman|voter|voters|leader|leaders|politician|politicians|student|students|woman|man|veteran|commentator|scholar|professor|activist|activists)(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,60}?)?)\s*,?\s*(?:also\s+)?$",
-    )
+    let determiners =
+        r"[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple";
+    regex(&format!(
+        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE})\s*,?\s*(?:also\s+)?$"
+    ))
 });
+static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?]\s+\p{Lu}"));
+static INDEFINITE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^((?:[Aa]n?|[Oo]ne|[Aa]nother)\s+[^,;:“”\x22]{2,80})$"));
 static SOURCE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b[Aa]n? (?:[\p{L}\-]+ ){0,4}?sources?(?: (?:in|at|from|close to) [^,.;“”]{1,40})?")
 });
@@ -86,42 +130,11 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    matches!(
+    in_list(
+        "\
+        Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
+        Jul Aug Sep Sept Oct Nov Dec No Pref Co Corp Inc vs p",
         word,
-        "Mr" | "Ms"
-            | "Mrs"
-            | "Dr"
-            | "Lt"
-            | "Col"
-            | "Gen"
-            | "Maj"
-            | "Capt"
-            | "Adm"
-            | "Sgt"
-            | "Gov"
-            | "Sen"
-            | "Rep"
-            | "Prof"
-            | "St"
-            | "Jan"
-            | "Feb"
-            | "Mar"
-            | "Apr"
-            | "Jun"
-            | "Jul"
-            | "Aug"
-            | "Sep"
-            | "Sept"
-            | "Oct"
-            | "Nov"
-            | "Dec"
-            | "No"
-            | "Pref"
-            | "Co"
-            | "Corp"
-            | "Inc"
-            | "vs"
-            | "p"
     ) || (word.len() == 1 && word.chars().all(char::is_uppercase))
         || word.ends_with(".S")
         || word.ends_with(".K")
@@ -190,28 +203,11 @@ fn modifies_next(after: &str) -> bool {
 }
 
 fn is_preposition(word: &str) -> bool {
-    matches!(
+    in_list(
+        "\
+        with to by of for from at in on about against toward between among than and \
+        urged asked met called",
         word,
-        "with"
-            | "to"
-            | "by"
-            | "of"
-            | "for"
-            | "from"
-            | "at"
-            | "in"
-            | "on"
-            | "about"
-            | "against"
-            | "toward"
-            | "between"
-            | "among"
-            | "than"
-            | "and"
-            | "urged"
-            | "asked"
-            | "met"
-            | "called"
     )
 }
 
@@ -287,15 +283,20 @@ fn previous_subject(
     for para in [Some(p), p.checked_sub(1)].into_iter().flatten() {
         let text = paragraphs.get(para)?;
         let limit = if para == p { pos } else { text.len() };
+        // Names inside quotes are not the subject of the narration.
+        let marks = quoted_spans(text);
         let persons: Vec<&Located> = entities
             .located
             .iter()
             .filter(|l| {
-                l.paragraph == para && l.end <= limit && matches!(l.target, Target::Person(_))
+                l.paragraph == para
+                    && l.end <= limit
+                    && matches!(l.target, Target::Person(_))
+                    && !marks.iter().any(|m| l.start >= m.start && l.end <= m.end)
             })
             .collect();
         let Some(last) = persons.last() else { continue };
-        let starts = sentence_starts(text, &quoted_spans(text));
+        let starts = sentence_starts(text, &marks);
         let from = starts
             .iter()
             .rev()
@@ -377,27 +378,26 @@ fn resolve_role(
     }
     let wanted: &[&str] = match head {
         "envoy" => &["ambassador", "envoy"],
-        "official" => &[],
         other => &[other][..],
     };
-    let by_title = entities
-        .located
-        .iter()
-        .filter(|l| (l.paragraph, l.start) < before)
-        .rev()
-        .find_map(|l| match l.target {
-            Target::Person(i) => {
-                let titles = &entities.people[i].titles;
-                titles
+    // The whole role first ("the prime minister"), then its head word ("minister").
+    let with_title = |matches: &dyn Fn(&str) -> bool| {
+        entities
+            .located
+            .iter()
+            .filter(|l| (l.paragraph, l.start) < before)
+            .rev()
+            .find_map(|l| match l.target {
+                Target::Person(i) => entities.people[i]
+                    .titles
                     .iter()
-                    .any(|t| {
-                        let t = t.to_lowercase();
-                        wanted.iter().any(|w| t.contains(w))
-                    })
-                    .then_some(Speaker::Person(i))
-            }
-            Target::Org(_) => None,
-        });
+                    .any(|t| matches(&t.to_lowercase()))
+                    .then_some(Speaker::Person(i)),
+                Target::Org(_) => None,
+            })
+    };
+    let by_title = with_title(&|t: &str| t.contains(role.as_str()))
+        .or_else(|| with_title(&|t: &str| wanted.iter().any(|w| t.contains(w))));
     by_title.or_else(|| match &state.last_speaker {
         Some(Speaker::Person(i)) => Some(Speaker::Person(*i)),
         _ => state.last_person.map(Speaker::Person),
@@ -441,7 +441,15 @@ fn speaker_of_clause(
     if let Some(r) = ROLE.captures(clause).and_then(|c| c.get(1)) {
         return resolve_role(r.as_str(), entities, state, (p, to)).map(|s| (s, 0.6));
     }
-    None
+    indefinite(clause).map(|d| (Speaker::Unnamed(d), 0.6))
+}
+
+/// "A 45-year-old woman living near the base": any short indefinite noun phrase.
+fn indefinite(phrase: &str) -> Option<String> {
+    INDEFINITE
+        .captures(phrase.trim().trim_end_matches(['.', ',']))
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
 }
 
 /// Extracts attributed quotes from body paragraphs.
@@ -532,14 +540,15 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 let gap = lead[cue.end()..].trim();
                 // Embedded fragments: “said that China would handle the case “in accordance…””.
                 let embedded = quoted.starts_with(char::is_lowercase)
-                    && gap.len() <= 80
-                    && !gap.contains(['“', '"', '.', ';'])
+                    && gap.len() <= 120
+                    && !gap.contains(['“', '"', ';'])
+                    && !SENTENCE_BREAK.is_match(gap)
                     && !ends_with_determiner(gap);
                 let gap_ok = embedded
                     || gap.is_empty()
                     || matches!(gap, "," | ":" | "that" | ", that")
                     || ((gap.ends_with(',') || gap.ends_with(':'))
-                        && gap.len() <= 60
+                        && gap.len() <= 100
                         && !gap.contains(['“', '"']));
                 if gap_ok {
                     let cue_text = cue.as_str();
@@ -550,9 +559,32 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     } else if cue_text.starts_with("urged") {
                         "urged".to_owned()
                     } else {
-                        cue_text.to_owned()
+                        cue_text.to_lowercase()
                     };
-                    let who = if cue_text.eq_ignore_ascii_case("according to") {
+                    // "Asahi quotes a senior official as saying": the object speaks, unless
+                    // the quoting is passive ("was quoted by Xinhua as saying").
+                    let quoted_object = cue_text
+                        .strip_prefix("quoted ")
+                        .or_else(|| cue_text.strip_prefix("quotes "))
+                        .and_then(|rest| rest.strip_suffix(" as saying"))
+                        .filter(|object| !object.starts_with("by "));
+                    let cue_word = if cue_text.contains(" as saying") {
+                        "quoted as saying".to_owned()
+                    } else {
+                        cue_word
+                    };
+                    let who = if let Some(object) = quoted_object {
+                        let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
+                        speaker_of_clause(
+                            text,
+                            p,
+                            from,
+                            from + object.len(),
+                            &located,
+                            entities,
+                            &state,
+                        )
+                    } else if cue_text.eq_ignore_ascii_case("according to") {
                         speaker_of_clause(
                             text,
                             p,
@@ -609,8 +641,23 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                         let after_from = m.close + cue.end();
                         let after = &text[after_from..tail_end];
                         let after_to = after_from + after.find([',', ';']).unwrap_or(after.len());
-                        subject_in(text, &located, after_from, after_to)
-                            .map(|t| (to_speaker(t), 0.9))
+                        let phrase = text[after_from..after_to].trim().trim_end_matches('.');
+                        // "said an official of the Hokkaido Federation": the official speaks.
+                        let described = if INDEFINITE.is_match(phrase) {
+                            DESCRIPTION
+                                .captures(phrase)
+                                .and_then(|c| c.get(1))
+                                .map(|d| description(d.as_str()))
+                                .or_else(|| indefinite(phrase))
+                                .map(|d| (Speaker::Unnamed(d), 0.8))
+                        } else {
+                            None
+                        };
+                        described
+                            .or_else(|| {
+                                subject_in(text, &located, after_from, after_to)
+                                    .map(|t| (to_speaker(t), 0.9))
+                            })
                             .or_else(|| {
                                 let phrase =
                                     text[after_from..after_to].trim().trim_end_matches('.');
@@ -618,6 +665,9 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                                     .captures(phrase)
                                     .and_then(|c| c.get(1))
                                     .map(|d| (Speaker::Unnamed(description(d.as_str())), 0.8))
+                                    .or_else(|| {
+                                        indefinite(phrase).map(|d| (Speaker::Unnamed(d), 0.6))
+                                    })
                                     .or_else(|| {
                                         ROLE.captures(phrase)
                                             .and_then(|c| c.get(1))
@@ -650,9 +700,12 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             }
 
             // A full quoted sentence right after a quote of the same speaker continues it.
+            let opens_paragraph = text[..m.open].trim().is_empty();
             if found.is_none()
                 && lead.trim().is_empty()
+                && (opens_paragraph || prev.is_some())
                 && quoted.starts_with(char::is_uppercase)
+                && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
                 && let Some((sp, para)) = &state.last_quote
                 && *para + 1 >= p
             {

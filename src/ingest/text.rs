@@ -1,4 +1,4 @@
-//! Character-offset helpers shared by the extraction passes.
+//! Character offsets and compiled patterns shared by the extraction passes.
 
 use regex::Regex;
 

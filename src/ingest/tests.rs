@@ -1,0 +1,622 @@
+//! Fixture tests: each invented article in `tests/fixtures/articles` has its expected
+//! gold-format output beside it, and the corpus seed must score perfectly.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a bad fixture should fail the test loudly"
+)]
+
+use serde_json::Value;
+
+use super::*;
+use crate::domain::{ArticleKind, Speaker};
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!("../../tests/fixtures/articles/", $name))
+    };
+}
+
+fn gold_of(text: &str) -> Value {
+    let article = match detect_format(text) {
+        Format::Json => parse_json(text),
+        _ => parse_print(text),
+    }
+    .unwrap();
+    to_gold(&article, &extract(&article))
+}
+
+fn assert_fixture(text: &str, expected: &str) {
+    let expected: Value = serde_json::from_str(expected).unwrap();
+    assert_eq!(gold_of(text), expected);
+}
+
+#[test]
+fn print_fixtures_match_their_gold() {
+    assert_fixture(
+        fixture!("okinawa_summary.txt"),
+        fixture!("okinawa_summary.gold.json"),
+    );
+    assert_fixture(
+        fixture!("national_papers.txt"),
+        fixture!("national_papers.gold.json"),
+    );
+    assert_fixture(
+        fixture!("ambassador_no_section.txt"),
+        fixture!("ambassador_no_section.gold.json"),
+    );
+    assert_fixture(
+        fixture!("no_bullets_url.txt"),
+        fixture!("no_bullets_url.gold.json"),
+    );
+    assert_fixture(fixture!("wire_story.txt"), fixture!("wire_story.gold.json"));
+    assert_fixture(
+        fixture!("abridged_subheadings.txt"),
+        fixture!("abridged_subheadings.gold.json"),
+    );
+    assert_fixture(
+        fixture!("fragments_title_quote.txt"),
+        fixture!("fragments_title_quote.gold.json"),
+    );
+    assert_fixture(
+        fixture!("straight_quotes.txt"),
+        fixture!("straight_quotes.gold.json"),
+    );
+    assert_fixture(
+        fixture!("multi_paragraph_quote.txt"),
+        fixture!("multi_paragraph_quote.gold.json"),
+    );
+    assert_fixture(
+        fixture!("wire_coast_guard.txt"),
+        fixture!("wire_coast_guard.gold.json"),
+    );
+    assert_fixture(
+        fixture!("korea_relations.txt"),
+        fixture!("korea_relations.gold.json"),
+    );
+}
+
+#[test]
+fn json_fixture_matches_its_gold() {
+    assert_eq!(detect_format(fixture!("json_article.json")), Format::Json);
+    assert_fixture(
+        fixture!("json_article.json"),
+        fixture!("json_article.gold.json"),
+    );
+}
+
+#[test]
+fn ndjson_batch_reports_each_line() {
+    let text = fixture!("batch.ndjson");
+    assert_eq!(detect_format(text), Format::Ndjson);
+    let results = parse_ndjson(text);
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[1], Err(ParseError::MissingField("title")));
+    let expected: Vec<Value> = serde_json::from_str(fixture!("batch.gold.json")).unwrap();
+    for (result, want) in results.iter().zip(&expected) {
+        match result {
+            Ok(a) => assert_eq!(&to_gold(a, &extract(a)), want),
+            Err(e) => assert_eq!(want["error"], Value::String(e.to_string())),
+        }
+    }
+}
+
+#[test]
+fn malformed_inputs_give_clear_errors() {
+    assert_eq!(
+        decode(fixture!("malformed_empty.txt").as_bytes()),
+        Err(ParseError::Empty)
+    );
+    assert_eq!(
+        parse_print(fixture!("malformed_no_title.txt")),
+        Err(ParseError::NoTitle)
+    );
+    assert!(matches!(
+        parse_json(fixture!("malformed_invalid.json")),
+        Err(ParseError::InvalidJson(_))
+    ));
+    assert_eq!(
+        parse_json(fixture!("malformed_missing_field.json")),
+        Err(ParseError::MissingField("body"))
+    );
+    assert_eq!(
+        parse_json(fixture!("malformed_bad_date.json")),
+        Err(ParseError::InvalidDate("2023-13-45".to_owned()))
+    );
+    assert_eq!(decode(&[0xff, 0xfe, 0x00]), Err(ParseError::NotUtf8));
+    let big = vec![b'a'; MAX_INPUT_BYTES + 1];
+    assert_eq!(
+        decode(&big),
+        Err(ParseError::TooLarge {
+            size: MAX_INPUT_BYTES + 1,
+            limit: MAX_INPUT_BYTES
+        })
+    );
+    assert_eq!(
+        ParseError::MissingField("title").to_string(),
+        "missing required field `title`"
+    );
+}
+
+#[test]
+fn print_metadata_variants() {
+    let a = parse_print(fixture!("national_papers.txt")).unwrap();
+    assert_eq!(a.kind, ArticleKind::Summary);
+    assert_eq!(a.outlets.len(), 4);
+    assert!(a.abridged);
+    assert!(a.tags.is_empty());
+    assert!(
+        a.paragraphs
+            .iter()
+            .all(|p| !p.contains("(Abridged)") && !p.contains("Trending"))
+    );
+    assert_eq!(a.original_language.as_deref(), Some("ja"));
+
+    let a = parse_print(fixture!("no_bullets_url.txt")).unwrap();
+    assert_eq!(a.published_on, chrono::NaiveDate::from_ymd_opt(2023, 1, 15));
+    assert_eq!(a.kind, ArticleKind::Original);
+    assert_eq!(
+        a.source_url.as_deref(),
+        Some("https://www.japan-forward.example/article/20230115000123/")
+    );
+
+    let a = parse_print(fixture!("wire_story.txt")).unwrap();
+    assert_eq!(a.dateline.as_deref(), Some("TOKYO"));
+    assert!(a.paragraphs[0].starts_with("TOKYO, Oct 24 (Reuters) - "));
+    assert_eq!(a.byline, ["Jane Harper", "Ito Yuki"]);
+    assert_eq!(
+        date_from_source_url("https://x.example/a/20220228000123/"),
+        chrono::NaiveDate::from_ymd_opt(2022, 2, 28)
+    );
+    assert_eq!(date_from_source_url("https://x.example/a/none/"), None);
+}
+
+#[test]
+fn quotes_carry_cues_fragments_and_spans() {
+    let a = parse_print(include_str!("../../tests/fixtures/corpus/seed.txt")).unwrap();
+    let e = extract(&a);
+    assert_eq!(e.extractor_version, EXTRACTOR_VERSION);
+    let cues: Vec<_> = e
+        .quotes
+        .iter()
+        .map(|q| (q.cue.as_deref(), q.fragment))
+        .collect();
+    assert_eq!(
+        cues,
+        [
+            (Some("said"), false),
+            (Some("gave instructions to"), true),
+            (Some("saying"), false),
+            (Some("called for"), true),
+            (Some("called for"), true),
+            (Some("said"), false),
+        ]
+    );
+    assert_eq!(
+        e.quotes[5].speaker,
+        Speaker::Unnamed("A diplomatic source in Beijing".to_owned())
+    );
+    for q in &e.quotes {
+        let para: Vec<char> = a.paragraphs[q.span.paragraph as usize].chars().collect();
+        let text: String = para[q.span.start as usize..q.span.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(text, q.text);
+    }
+    let xi = &e.people[0];
+    assert_eq!(xi.name, "Xi Jinping");
+    assert_eq!(xi.mentions[0].title.as_deref(), Some("Chinese leader"));
+    for m in &xi.mentions {
+        let para: Vec<char> = a.paragraphs[m.span.paragraph as usize].chars().collect();
+        let text: String = para[m.span.start as usize..m.span.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(text, m.surface);
+    }
+}
+
+/// (cue, fragment, speaker, first words) of every quote of a print fixture.
+fn quote_facts(text: &str) -> Vec<(Option<String>, bool, Speaker, String)> {
+    let article = parse_print(text).unwrap();
+    extract(&article)
+        .quotes
+        .into_iter()
+        .map(|q| {
+            let start: String = q
+                .text
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            (q.cue, q.fragment, q.speaker, start)
+        })
+        .collect()
+}
+
+fn fact(
+    cue: Option<&str>,
+    fragment: bool,
+    speaker: Speaker,
+    start: &str,
+) -> (Option<String>, bool, Speaker, String) {
+    (cue.map(str::to_owned), fragment, speaker, start.to_owned())
+}
+
+#[test]
+fn fragments_and_continuations_share_the_speaker() {
+    use Speaker::{Person, Unnamed};
+    assert_eq!(
+        quote_facts(fixture!("fragments_title_quote.txt")),
+        [
+            fact(Some("called for"), true, Person(0), "free and open"),
+            fact(Some("called for"), true, Person(0), "the rule of"),
+            fact(Some("said"), false, Person(1), "We welcome Japan’s"),
+            fact(
+                Some("called for"),
+                true,
+                Person(1),
+                "deeper defense cooperation"
+            ),
+            fact(Some("stressed"), true, Person(2), "the South China"),
+            fact(
+                Some("said"),
+                false,
+                Unnamed("a Japanese government source".to_owned()),
+                "He avoided the"
+            ),
+            fact(Some("told"), false, Person(0), "I conveyed our"),
+        ]
+    );
+}
+
+#[test]
+fn colon_according_to_and_straight_quotes() {
+    use Speaker::{Person, Unnamed};
+    assert_eq!(
+        quote_facts(fixture!("straight_quotes.txt")),
+        [
+            fact(Some("said"), true, Person(0), "must keep channels"),
+            fact(Some("told"), false, Person(0), "Dialogue is not"),
+            fact(Some("according to"), false, Person(0), "The leaders of"),
+            fact(
+                Some("told"),
+                false,
+                Unnamed("A Chinese government source".to_owned()),
+                "Beijing welcomes his"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn roles_outlets_and_paragraph_spanning_quotes() {
+    use Speaker::{Organization, Person, Unnamed};
+    assert_eq!(
+        quote_facts(fixture!("ambassador_no_section.txt")),
+        [
+            fact(Some("said"), false, Person(0), "This is a"),
+            fact(Some("stressed"), true, Person(0), "respond firmly and"),
+            fact(Some("added"), true, Person(0), "has never been"),
+            fact(
+                Some("said"),
+                true,
+                Organization(0),
+                "legitimate exercise of"
+            ),
+        ]
+    );
+    assert_eq!(
+        quote_facts(fixture!("multi_paragraph_quote.txt")),
+        [
+            fact(Some("told"), false, Person(0), "The alliance is"),
+            fact(None, false, Person(0), "This is a"),
+            fact(Some("said"), false, Person(1), "We will fundamentally"),
+            fact(Some("said"), false, Organization(0), "The government must"),
+            fact(
+                Some("said"),
+                false,
+                Unnamed("A source close to the prime minister".to_owned()),
+                "There is no"
+            ),
+        ]
+    );
+    let okinawa = quote_facts(fixture!("okinawa_summary.txt"));
+    assert_eq!(
+        okinawa[3],
+        fact(
+            Some("wrote"),
+            false,
+            Organization(2),
+            "The central government"
+        )
+    );
+}
+
+fn norm(text: &str) -> String {
+    let lower = text
+        .to_lowercase()
+        .replace(['“', '”', '"'], "")
+        .replace(['‘', '’'], "'");
+    let joined = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stripped = joined.strip_prefix("the ").unwrap_or(&joined);
+    stripped
+        .trim_matches(|c: char| " .,;:'".contains(c))
+        .to_owned()
+}
+
+fn surfaces(entity: &Value) -> Vec<String> {
+    let mut out = vec![norm(entity["name"].as_str().unwrap_or(""))];
+    for m in entity["mentions"].as_array().into_iter().flatten() {
+        out.push(norm(m.as_str().unwrap_or("")));
+    }
+    if let Some(a) = entity["acronym"].as_str() {
+        out.push(norm(a));
+    }
+    out
+}
+
+/// F1 of entity matching as the corpus scorer computes it.
+fn entity_f1(gold: &[Value], pred: &[Value]) -> f64 {
+    let mut used = vec![false; gold.len()];
+    let mut hits = 0;
+    for p in pred {
+        let (name, all) = (norm(p["name"].as_str().unwrap_or("")), surfaces(p));
+        if let Some(i) = (0..gold.len()).find(|&i| {
+            !used[i]
+                && (surfaces(&gold[i]).contains(&name)
+                    || all.contains(&norm(gold[i]["name"].as_str().unwrap_or(""))))
+        }) {
+            used[i] = true;
+            hits += 1;
+        }
+    }
+    2.0 * f64::from(hits) / (gold.len() + pred.len()) as f64
+}
+
+#[test]
+fn seed_scores_perfectly() {
+    let pred = gold_of(include_str!("../../tests/fixtures/corpus/seed.txt"));
+    let gold: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/corpus/seed.json")).unwrap();
+    for kind in ["people", "organizations"] {
+        let f1 = entity_f1(
+            gold[kind].as_array().unwrap(),
+            pred[kind].as_array().unwrap(),
+        );
+        assert!((f1 - 1.0).abs() < 1e-9, "{kind} F1 {f1}");
+    }
+    let (gq, pq) = (
+        gold["quotes"].as_array().unwrap(),
+        pred["quotes"].as_array().unwrap(),
+    );
+    assert_eq!(gq.len(), pq.len());
+    for (g, p) in gq.iter().zip(pq) {
+        assert_eq!(
+            norm(g["text"].as_str().unwrap()),
+            norm(p["text"].as_str().unwrap())
+        );
+        assert_eq!(g["speaker"], p["speaker"]);
+        assert_eq!(g["speaker_description"], p["speaker_description"]);
+    }
+    for field in [
+        "title",
+        "date",
+        "publication",
+        "page",
+        "section",
+        "byline",
+        "dateline",
+        "tags",
+    ] {
+        assert_eq!(gold[field], pred[field], "{field}");
+    }
+}
+
+#[test]
+#[ignore = "writes the seed prediction for the corpus scorer"]
+fn write_seed_prediction() {
+    let dir = std::env::var("PRED_DIR").unwrap_or_else(|_| "target/pred".to_owned());
+    std::fs::create_dir_all(&dir).unwrap();
+    let pred = gold_of(include_str!("../../tests/fixtures/corpus/seed.txt"));
+    std::fs::write(
+        format!("{dir}/seed.json"),
+        serde_json::to_string_pretty(&pred).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+#[ignore = "writes every fixture's output to FIXTURE_OUT for review"]
+fn write_fixture_outputs() {
+    let out_dir = std::env::var("FIXTURE_OUT").unwrap_or_else(|_| "target/fixture_out".to_owned());
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.contains(".gold.") || name.starts_with("malformed") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let golds: Vec<Value> = match detect_format(&text) {
+            Format::Ndjson => parse_ndjson(&text)
+                .into_iter()
+                .map(|r| match r {
+                    Ok(a) => to_gold(&a, &extract(&a)),
+                    Err(e) => serde_json::json!({"error": e.to_string()}),
+                })
+                .collect(),
+            _ => vec![gold_of(&text)],
+        };
+        let stem = name.split('.').next().unwrap();
+        let out = if golds.len() == 1 {
+            golds[0].clone()
+        } else {
+            Value::Array(golds)
+        };
+        let json = serde_json::to_string_pretty(&out).unwrap();
+        std::fs::write(format!("{out_dir}/{stem}.gold.json"), json + "\n").unwrap();
+    }
+}
+
+#[test]
+#[ignore = "prints the gold output of the article at ARTICLE_FILE"]
+fn print_article_gold() {
+    let path = std::env::var("ARTICLE_FILE").unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    println!("{}", serde_json::to_string(&gold_of(&text)).unwrap());
+}
+
+#[test]
+fn organizations_have_kinds_and_places_are_not_organizations() {
+    use crate::domain::OrgKind;
+    let article = parse_print(fixture!("okinawa_summary.txt")).unwrap();
+    let e = extract(&article);
+    let kinds: Vec<(&str, OrgKind, Option<&str>)> = e
+        .organizations
+        .iter()
+        .map(|o| (o.name.as_str(), o.kind, o.acronym.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Defense Ministry", OrgKind::Government, None),
+            ("Okinawa Defense Bureau", OrgKind::Government, Some("ODB")),
+            ("Okinawa Times", OrgKind::Media, None),
+        ]
+    );
+    let people: Vec<&str> = e.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["Tamaki Denny", "Matsuno Hirokazu"]);
+    // The title is reported where it was written, not on later bare mentions.
+    let tamaki: Vec<Option<&str>> = e.people[0]
+        .mentions
+        .iter()
+        .map(|m| m.title.as_deref())
+        .collect();
+    assert_eq!(tamaki, [Some("Okinawa Governor"), None]);
+
+    let article = parse_print(fixture!("wire_story.txt")).unwrap();
+    let e = extract(&article);
+    let ministry = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "Defense Ministry")
+        .unwrap();
+    assert_eq!(ministry.country.as_deref(), Some("Japan"));
+    assert_eq!(ministry.mentions.len(), 2);
+    let yoon = e.people.iter().find(|p| p.name == "Yoon Suk-yeol").unwrap();
+    assert_eq!(yoon.titles, ["South Korean President"]);
+}
+
+#[test]
+fn names_in_either_order_are_one_person() {
+    let article = parse_print(fixture!("fragments_title_quote.txt")).unwrap();
+    let e = extract(&article);
+    let kishida = &e.people[0];
+    assert_eq!(kishida.name, "Fumio Kishida");
+    let surfaces: Vec<&str> = kishida
+        .mentions
+        .iter()
+        .map(|m| m.surface.as_str())
+        .collect();
+    assert!(surfaces.contains(&"Kishida Fumio") && surfaces.contains(&"Kishida"));
+    assert_eq!(kishida.titles, ["Prime Minister"]);
+}
+
+#[test]
+fn sources_lines_and_bylines_keep_only_outlets_and_authors() {
+    let outlets = print::parse_sources(" Yomiuri , pp. 1, 3, Asahi , Evening edition , p. 2");
+    let names: Vec<(&str, Option<&str>)> = outlets
+        .iter()
+        .map(|o| (o.name.as_str(), o.page.as_deref()))
+        .collect();
+    assert_eq!(names, [("Yomiuri", Some("1")), ("Asahi", Some("2"))]);
+    assert_eq!(
+        print::split_authors("Oki Seima, Yomiuri Shimbun Staff Writer"),
+        ["Oki Seima"]
+    );
+    let text = "print PRINT\n\nTitle line\n\n  • March 1, 2024\n  • , Asahi , p. 2\n\nBy Sato Ken, Asahi Shimbun Correspondent\n\nBody text here.\n";
+    let article = parse_print(text).unwrap();
+    assert_eq!(article.byline, ["Sato Ken"]);
+    assert_eq!(article.paragraphs, ["Body text here."]);
+}
+
+#[test]
+fn json_variants_arrays_and_derived_fields() {
+    let text = r#"[{"title": "A", "date": "February 28, 2022", "publication": "Yomiuri , p. 7",
+        "body": "BEIJING — Xi Jinping said, “We will not change.”"},
+        {"title": "B", "source_url": "https://x.example/20230105000001/", "paragraphs": ["One."], "kind": "JMH Summary"},
+        {"body": "no title"}]"#;
+    assert_eq!(detect_format(text), Format::Ndjson);
+    let results = parse_ndjson(text);
+    let a = results[0].as_ref().unwrap();
+    assert_eq!(a.dateline.as_deref(), Some("BEIJING"));
+    assert_eq!(a.published_on, chrono::NaiveDate::from_ymd_opt(2022, 2, 28));
+    assert_eq!(a.publication.as_deref(), Some("Yomiuri"));
+    assert_eq!(a.outlets[0].page.as_deref(), Some("7"));
+    let e = extract(a);
+    assert_eq!(e.quotes[0].speaker, Speaker::Person(0));
+    let b = results[1].as_ref().unwrap();
+    assert_eq!(b.published_on, chrono::NaiveDate::from_ymd_opt(2023, 1, 5));
+    assert_eq!(b.kind, ArticleKind::Summary);
+    assert_eq!(b.original_language.as_deref(), Some("ja"));
+    assert_eq!(results[2], Err(ParseError::MissingField("title")));
+    assert!(matches!(
+        parse_ndjson("[1, 2")[0],
+        Err(ParseError::InvalidJson(_))
+    ));
+}
+
+#[test]
+fn one_word_section_before_a_title_ending_in_a_quote() {
+    let text = "print PRINT\n\nPOLITICS\n\nKishida calls for “stability”\n\n  • May 1, 2024\n\nKishida said, “We need stability.”\n";
+    let article = parse_print(text).unwrap();
+    assert_eq!(article.section, ["POLITICS"]);
+    assert_eq!(article.title, "Kishida calls for “stability”");
+    // Only the body yields quotes: the title's quoted word is not one.
+    assert_eq!(extract(&article).quotes.len(), 1);
+}
+
+#[test]
+fn two_titled_people_joined_by_and_stay_two() {
+    let text =
+        "T\n\nMinister of Foreign Affairs Wang Yi and Defense Minister Dong Jun met on May 1.\n";
+    let e = extract(&parse_print(text).unwrap());
+    let people: Vec<(&str, &[String])> = e
+        .people
+        .iter()
+        .map(|p| (p.name.as_str(), p.titles.as_slice()))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Wang Yi", &["Minister of Foreign Affairs".to_owned()][..]),
+            ("Dong Jun", &["Defense Minister".to_owned()][..]),
+        ]
+    );
+}
+
+#[test]
+fn truncated_and_odd_inputs_never_panic() {
+    let texts = [
+        include_str!("../../tests/fixtures/corpus/seed.txt"),
+        fixture!("okinawa_summary.txt"),
+        fixture!("wire_story.txt"),
+        fixture!("multi_paragraph_quote.txt"),
+        fixture!("straight_quotes.txt"),
+        "“",
+        "\"\"\"",
+        "  • ,\n  • \n",
+        "Title\n\n“ unclosed “ nested ” ” “”\n\nHe said, “",
+        "Title\n\nLt. Col. . Mr. ’s ’s U.S. (ABC) ( ) Ministry of of and the",
+    ];
+    for text in texts {
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
+        for cut in boundaries.into_iter().chain([text.len()]) {
+            let part = &text[..cut];
+            if let Ok(article) = parse_print(part) {
+                let extraction = extract(&article);
+                let _ = to_gold(&article, &extraction);
+            }
+        }
+    }
+}
