@@ -23,6 +23,8 @@ pub struct Shape {
     pub fields: usize,
     /// Directives anywhere in the operation.
     pub directives: usize,
+    /// Whether it asks for `__schema` or `__type` (introspection).
+    pub introspection: bool,
 }
 
 /// The limits a request is checked against.
@@ -49,6 +51,7 @@ pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
         aliases: 0,
         fields: 0,
         directives: op.node.directives.len(),
+        introspection: false,
     };
     walk(&doc, &op.node.selection_set.node, &mut shape, 0);
     Some(shape)
@@ -91,6 +94,8 @@ fn walk(doc: &ExecutableDocument, set: &SelectionSet, shape: &mut Shape, depth: 
                 let field = &field.node;
                 shape.fields += 1;
                 shape.aliases += usize::from(field.alias.is_some());
+                let name = field.name.node.as_str();
+                shape.introspection |= name == "__schema" || name == "__type";
                 shape.directives += field.directives.len();
                 walk(doc, &field.selection_set.node, shape, depth + 1);
             }

@@ -40,6 +40,9 @@ pub enum Node {
 pub fn build_schema(config: &Config, db: Db) -> ArchiveSchema {
     let mut builder = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
         .data(db)
+        // Reports each operation's cost and depth in `extensions.analyzer`, computed
+        // during validation, before anything executes.
+        .extension(async_graphql::extensions::Analyzer)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity);
     if !config.introspection {

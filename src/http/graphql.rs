@@ -216,6 +216,14 @@ async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpR
                 )
                 .response(state);
             }
+            if shape.introspection && !state.config.introspection {
+                return Refusal::new(
+                    StatusCode::FORBIDDEN,
+                    "FORBIDDEN",
+                    "introspection is disabled on this server",
+                )
+                .response(state);
+            }
             if let Err(e) = limits::check(&shape, text_limits) {
                 return Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message)
                     .response(state);

@@ -1,0 +1,217 @@
+//! Protection for ad-hoc use: every refusal is a GraphQL error with a stable code, and
+//! one test per graphql-cop check.
+
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, error_code};
+
+async fn post_raw(app: &TestApp, content_type: &str, body: String) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON error body"))
+}
+
+#[tokio::test]
+async fn text_plain_post_is_refused() {
+    let app = TestApp::spawn().await;
+    let (status, body) = post_raw(
+        &app,
+        "text/plain",
+        r#"{"query":"{ articles { totalCount } }"}"#.into(),
+    )
+    .await;
+    assert_eq!(status, 415);
+    assert_eq!(error_code(&body), "UNSUPPORTED_MEDIA_TYPE");
+}
+
+#[tokio::test]
+async fn urlencoded_and_multipart_posts_are_refused() {
+    let app = TestApp::spawn().await;
+    let (status, body) = post_raw(
+        &app,
+        "application/x-www-form-urlencoded",
+        "query=%7B__typename%7D".into(),
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
+    let (status, body) = post_raw(
+        &app,
+        "multipart/form-data; boundary=x",
+        "--x\r\n\r\n--x--".into(),
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (415, "UNSUPPORTED_MEDIA_TYPE"));
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_bad_request() {
+    let app = TestApp::spawn().await;
+    let (status, body) = post_raw(&app, "application/json", "{not json".into()).await;
+    assert_eq!((status, error_code(&body)), (400, "BAD_REQUEST"));
+}
+
+#[tokio::test]
+async fn queries_work_over_get_but_mutations_do_not() {
+    let app = TestApp::spawn().await;
+    let ok: Value = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ articles { totalCount } }")])
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ok["data"]["articles"]["totalCount"], 0);
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { __typename }")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 405);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), "METHOD_NOT_ALLOWED");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = TestApp::spawn_with(|c| c.max_body_bytes = 10_000).await;
+    let padding = "x".repeat(20_000);
+    let body =
+        json!({ "query": format!("{{ articles {{ totalCount }} }} # {padding}") }).to_string();
+    let (status, body) = post_raw(&app, "application/json", body).await;
+    assert_eq!((status, error_code(&body)), (413, "PAYLOAD_TOO_LARGE"));
+}
+
+#[tokio::test]
+async fn batches_over_the_limit_are_refused_and_small_ones_answered() {
+    let app = TestApp::spawn().await;
+    let one = json!({ "query": "{ articles { totalCount } }" });
+    let (status, body) = app.post_json(&Value::Array(vec![one.clone(); 100])).await;
+    assert_eq!((status, error_code(&body)), (400, "QUERY_TOO_COMPLEX"));
+    let (status, body) = app.post_json(&Value::Array(vec![one; 3])).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(3));
+    assert_eq!(body[2]["data"]["articles"]["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn alias_overloading_is_refused() {
+    let app = TestApp::spawn().await;
+    let aliases: Vec<String> = (0..500).map(|i| format!("a{i}: __typename")).collect();
+    let response = app
+        .gql(&format!("{{ {} }}", aliases.join(" ")), json!({}))
+        .await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn field_duplication_is_refused() {
+    let app = TestApp::spawn().await;
+    let fields = vec!["totalCount"; 600].join(" ");
+    let response = app
+        .gql(&format!("{{ articles {{ {fields} }} }}"), json!({}))
+        .await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn directive_overloading_is_refused() {
+    let app = TestApp::spawn().await;
+    let directives = vec!["@include(if: true)"; 60].join(" ");
+    let response = app
+        .gql(&format!("{{ __typename {directives} }}"), json!({}))
+        .await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn deep_queries_are_refused_before_execution() {
+    let app = TestApp::spawn().await;
+    // 12 levels.
+    let query = "{ articles { nodes { people { nodes { person { articles { nodes { people { nodes { person { name } } } } } } } } } } }";
+    let before = app.statements();
+    let response = app.gql(query, json!({})).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+    assert_eq!(app.statements(), before, "nothing ran");
+}
+
+#[tokio::test]
+async fn circular_introspection_is_refused() {
+    let app = TestApp::spawn().await;
+    let query = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
+    let response = app.gql(query, json!({})).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn costly_queries_are_refused_and_cost_is_reported() {
+    let app = TestApp::spawn().await;
+    let query = "{ articles(first: 100) { nodes { people(first: 100) { nodes { person { name aliases } } } } } }";
+    let response = app.gql(query, json!({})).await;
+    assert_eq!(error_code(&response), "QUERY_TOO_COMPLEX");
+    let response = app
+        .gql("{ articles(first: 5) { nodes { title } } }", json!({}))
+        .await;
+    let complexity = response["extensions"]["analyzer"]["complexity"]
+        .as_u64()
+        .expect("cost reported");
+    assert!(complexity >= 5, "{response:#}");
+}
+
+#[tokio::test]
+async fn introspection_and_suggestions_follow_configuration() {
+    let open = TestApp::spawn().await;
+    let response = open
+        .gql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(
+        response["data"]["__schema"]["queryType"]["name"],
+        "QueryRoot"
+    );
+    let response = open.gql("{ articlez { totalCount } }", json!({})).await;
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("Did you mean")
+    );
+
+    let closed = TestApp::spawn_with(|c| c.introspection = false).await;
+    let response = closed
+        .gql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(error_code(&response), "FORBIDDEN");
+    let response = closed.gql("{ articlez { totalCount } }", json!({})).await;
+    let message = response["errors"][0]["message"].as_str().expect("message");
+    assert!(!message.contains("Did you mean"), "{message}");
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn each_request_runs_under_its_statement_timeout() {
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let mut db = app.pools.clone();
+    db.statement_timeout = std::time::Duration::from_millis(20);
+    let conn = news_archive::db::request::RequestConn::new(&db);
+    let result = {
+        let mut c = conn.get().await.expect("connection");
+        diesel::sql_query("SELECT pg_sleep(1)")
+            .execute(&mut *c)
+            .await
+    };
+    let err = news_archive::error::AppError::from(result.expect_err("cancelled"));
+    assert_eq!(err.code.as_str(), "TIMEOUT");
+    assert!(!err.message.contains("pg_sleep"));
+}
