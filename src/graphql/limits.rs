@@ -36,10 +36,53 @@ pub struct TextLimits {
     pub max_fields: usize,
 }
 
+/// Parsed documents by query text: clients send the same few queries over and over, and
+/// parsing is a large share of a small request's CPU. Bounded; cleared when full.
+pub struct DocumentCache {
+    documents:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ExecutableDocument>>>,
+    capacity: usize,
+}
+
+impl DocumentCache {
+    /// A cache of at most `capacity` documents.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            documents: std::sync::Mutex::new(std::collections::HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The parsed document of `query`, or `None` if it does not parse (async-graphql then
+    /// reports the syntax error).
+    pub fn get(&self, query: &str) -> Option<std::sync::Arc<ExecutableDocument>> {
+        let lock = || {
+            self.documents
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(doc) = lock().get(query) {
+            return Some(doc.clone());
+        }
+        let doc = std::sync::Arc::new(async_graphql::parser::parse_query(query).ok()?);
+        let mut documents = lock();
+        if documents.len() >= self.capacity {
+            documents.clear();
+        }
+        documents.insert(query.to_owned(), doc.clone());
+        Some(doc)
+    }
+}
+
 /// Parses `query` and measures the operation `operation_name` selects (the only one if
 /// none is named). Unparseable text is left to async-graphql, which reports it.
 pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
     let doc = async_graphql::parser::parse_query(query).ok()?;
+    measure(&doc, operation_name)
+}
+
+/// Measures the operation `operation_name` selects in a parsed document.
+pub fn measure(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option<Shape> {
     let op = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), _) => op,
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
@@ -53,7 +96,7 @@ pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
         directives: op.node.directives.len(),
         introspection: false,
     };
-    walk(&doc, &op.node.selection_set.node, &mut shape, 0);
+    walk(doc, &op.node.selection_set.node, &mut shape, 0);
     Some(shape)
 }
 

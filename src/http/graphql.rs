@@ -206,8 +206,12 @@ async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpR
         max_aliases: state.config.max_aliases,
         max_fields: state.config.max_fields,
     };
-    for request in &requests {
-        if let Some(shape) = limits::inspect(&request.query, request.operation_name.as_deref()) {
+    let mut requests = requests;
+    for request in &mut requests {
+        let Some(doc) = state.documents.get(&request.query) else {
+            continue;
+        };
+        if let Some(shape) = limits::measure(&doc, request.operation_name.as_deref()) {
             if over_get && shape.kind != OperationType::Query {
                 return Refusal::new(
                     StatusCode::METHOD_NOT_ALLOWED,
@@ -229,6 +233,7 @@ async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpR
                     .response(state);
             }
         }
+        request.set_parsed_query((*doc).clone());
     }
     state
         .metrics

@@ -24,6 +24,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// HTTP requests answered, by route kind (for `/metrics`).
     pub metrics: health::HttpMetrics,
+    /// Parsed GraphQL documents by query text.
+    pub documents: crate::graphql::limits::DocumentCache,
 }
 
 /// A bound, not yet running, HTTP server.
@@ -48,6 +50,7 @@ impl Server {
             db,
             config: Arc::new(config),
             metrics: health::HttpMetrics::default(),
+            documents: crate::graphql::limits::DocumentCache::new(1024),
         });
         let server = HttpServer::new(move || {
             App::new()
