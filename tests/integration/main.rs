@@ -1,5 +1,7 @@
 //! Integration tests: the real server over HTTP, each test on its own database.
 
 mod foundation;
+mod ingest;
 mod protection;
+mod read_api;
 mod support;

@@ -1,6 +1,8 @@
 //! Test support: a per-test database cloned from a migrated template, the real server
 //! on port 0, and a `gql()` helper.
 
+pub mod fixtures;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
