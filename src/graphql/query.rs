@@ -198,7 +198,7 @@ impl QueryRoot {
         slug: Option<String>,
         name: Option<String>,
     ) -> AppResult<Option<Person>> {
-        match (id, slug.or(name)) {
+        match (id, exactly_one_key(slug, name)?) {
             (Some(id), None) => {
                 let n = ids::decode_as(NodeType::Person, &id)?;
                 Ok(PersonBatch::load(ctx, &[n]).await?.remove(&n))
@@ -265,7 +265,7 @@ impl QueryRoot {
         slug: Option<String>,
         name: Option<String>,
     ) -> AppResult<Option<Organization>> {
-        match (id, slug.or(name)) {
+        match (id, exactly_one_key(slug, name)?) {
             (Some(id), None) => {
                 let n = ids::decode_as(NodeType::Organization, &id)?;
                 Ok(OrganizationBatch::load(ctx, &[n]).await?.remove(&n))
@@ -479,6 +479,14 @@ async fn load_article(ctx: &Context<'_>, id: i64) -> AppResult<Option<Article>> 
         db_article::find(&mut conn, id).await?
     };
     Ok(row.map(|r| ArticleBatch::wrap(vec![r]).remove(0)))
+}
+
+/// `slug` or `name`, refusing both at once (`id` with either is refused by the caller).
+fn exactly_one_key(slug: Option<String>, name: Option<String>) -> AppResult<Option<String>> {
+    match (slug, name) {
+        (Some(_), Some(_)) => Err(AppError::bad_input("give one of `id`, `slug` or `name`")),
+        (slug, name) => Ok(slug.or(name)),
+    }
 }
 
 fn invalid_cursor() -> AppError {
