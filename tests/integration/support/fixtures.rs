@@ -112,11 +112,22 @@ pub async fn ingest_synthetic(app: &TestApp, seed: u64, count: u64) {
     }
 }
 
-/// The read-API corpus: every fixture, the reference article and 40 synthetic articles.
+/// Two invented articles with accented names, both dated like the reference article
+/// (so the corpus has equal dates to page across).
+pub const ACCENTED_ARTICLES: [&str; 2] = [
+    "print PRINT\n\nINTERNATIONAL > Americas\n\nMexico and Japan sign energy pact\n\n  \u{2022} February 28, 2022\n  \u{2022} , Asahi , p. 5\n  \u{2022} JMH Translation\n\nMEXICO CITY \u{2014} Mexican President Andr\u{e9}s Manuel L\u{f3}pez Obrador met Prime Minister Kishida Fumio\u{2019}s envoy on Feb. 27. \u{201c}This is a new chapter,\u{201d} L\u{f3}pez Obrador said.\n",
+    "print PRINT\n\nINTERNATIONAL > Americas\n\nChilean minister visits Tokyo\n\n  \u{2022} February 28, 2022\n  \u{2022} , Asahi , p. 5\n  \u{2022} JMH Translation\n\nTOKYO \u{2014} Chilean Foreign Minister Jos\u{e9} Mart\u{ed}nez arrived in Tokyo on Feb. 27. Mart\u{ed}nez said, \u{201c}We want more trade with Japan.\u{201d}\n",
+];
+
+/// The read-API corpus: every fixture, the reference article, the two accented
+/// articles and 40 synthetic articles. Returns the number of articles.
 pub async fn seed_archive(app: &TestApp) -> usize {
     let fixtures = ingest_fixtures(app).await;
+    for (i, text) in ACCENTED_ARTICLES.iter().enumerate() {
+        ingest_one(app, text, &format!("accented-{i}")).await;
+    }
     ingest_synthetic(app, 1, 40).await;
-    fixtures + 40
+    fixtures + ACCENTED_ARTICLES.len() + 40
 }
 
 /// The value of a scalar SQL query (`SELECT count(*) FROM ...`), as a number.
@@ -161,4 +172,40 @@ pub async fn table_counts(db: &TestDb) -> Vec<(&'static str, i64)> {
         ));
     }
     out
+}
+
+/// The ids a SQL query returns (one bigint column named `id`), in order.
+pub async fn ids(db: &TestDb, sql: &str) -> Vec<i64> {
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let mut conn = db.conn().await;
+    diesel::sql_query(sql)
+        .load::<Id>(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The (text, number) rows a SQL query returns (columns `label` and `n`), in order.
+pub async fn labelled_counts(db: &TestDb, sql: &str) -> Vec<(String, i64)> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        label: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = db.conn().await;
+    diesel::sql_query(sql)
+        .load::<Row>(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .map(|r| (r.label, r.n))
+        .collect()
 }
