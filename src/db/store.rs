@@ -425,16 +425,29 @@ async fn upsert_section_path(
             full.push_str(" > ");
         }
         full.push_str(name);
-        let row: IdRow = diesel::sql_query(
-            "INSERT INTO sections (parent_id, name, path, depth) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (path) DO UPDATE SET name = EXCLUDED.name RETURNING id",
-        )
-        .bind::<Nullable<BigInt>, _>(parent)
-        .bind::<Text, _>(name)
-        .bind::<Text, _>(&full)
-        .bind::<Int4, _>(depth as i32 + 1)
-        .get_result(conn)
-        .await?;
+        // Read first, insert with DO NOTHING when missing, read again: an upsert that
+        // updates would lock the shared row until commit and serialize every concurrent
+        // ingest in the same section; a read in the inserting statement could miss a row
+        // committed concurrently.
+        let find = || {
+            diesel::sql_query("SELECT id FROM sections WHERE path = $1").bind::<Text, _>(full.clone())
+        };
+        let row: IdRow = match find().get_result(conn).await.optional()? {
+            Some(row) => row,
+            None => {
+                diesel::sql_query(
+                    "INSERT INTO sections (parent_id, name, path, depth) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (path) DO NOTHING",
+                )
+                .bind::<Nullable<BigInt>, _>(parent)
+                .bind::<Text, _>(name)
+                .bind::<Text, _>(&full)
+                .bind::<Int4, _>(depth as i32 + 1)
+                .execute(conn)
+                .await?;
+                find().get_result(conn).await?
+            }
+        };
         parent = Some(row.id);
     }
     Ok(parent)
@@ -460,11 +473,19 @@ async fn store_outlets(
     if names.is_empty() {
         return Ok(());
     }
-    let ids: Vec<OrdId> = diesel::sql_query(
+    // Insert the new ones without touching (locking) existing rows, then read all.
+    diesel::sql_query(
         "INSERT INTO outlets (slug, name)
          SELECT s, n FROM unnest($1::text[], $2::text[]) AS t(n, s)
-         ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug
-         RETURNING id, (array_position($2::text[], slug))::bigint AS ord",
+         WHERE NOT EXISTS (SELECT 1 FROM outlets o WHERE o.slug = t.s)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<Array<Text>, _>(&names)
+    .bind::<Array<Text>, _>(&slugs)
+    .execute(conn)
+    .await?;
+    let ids: Vec<OrdId> = diesel::sql_query(
+        "SELECT id, (array_position($2::text[], slug))::bigint AS ord FROM outlets WHERE slug = ANY($2::text[])",
     )
     .bind::<Array<Text>, _>(&names)
     .bind::<Array<Text>, _>(&slugs)
@@ -511,13 +532,18 @@ async fn store_tags(
         return Ok(());
     }
     diesel::sql_query(
-        "WITH t AS (
-             INSERT INTO tags (slug, name) SELECT s, n FROM unnest($2::text[], $3::text[]) AS x(n, s)
-             ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id)
-         INSERT INTO article_tags (article_id, tag_id) SELECT $1, id FROM t ON CONFLICT DO NOTHING",
+        "INSERT INTO tags (slug, name) SELECT s, n FROM unnest($1::text[], $2::text[]) AS x(n, s)
+         ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind::<Array<Text>, _>(&names)
+    .bind::<Array<Text>, _>(&slugs)
+    .execute(conn)
+    .await?;
+    diesel::sql_query(
+        "INSERT INTO article_tags (article_id, tag_id) SELECT $1, id FROM tags WHERE slug = ANY($2::text[])
+         ON CONFLICT DO NOTHING",
     )
     .bind::<BigInt, _>(article_id)
-    .bind::<Array<Text>, _>(&names)
     .bind::<Array<Text>, _>(&slugs)
     .execute(conn)
     .await?;
@@ -690,8 +716,11 @@ async fn resolve_entities(
     let candidates: Vec<Candidate> = diesel::sql_query(format!(
         "SELECT DISTINCT t.ord, COALESCE(e.merged_into_id, e.id) AS id,
                 name_key(e.{name}) = name_key(t.n) AS canonical
-         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, acr, ord)
-         JOIN {aliases} a ON a.alias_key = name_key(t.n) OR a.alias_key = name_key(t.acr)
+         FROM (SELECT u.ord, u.n, k.key
+               FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(n, acr, ord)
+               CROSS JOIN LATERAL (VALUES (name_key(u.n)), (name_key(u.acr))) AS k(key)
+               WHERE k.key IS NOT NULL) AS t
+         JOIN {aliases} a ON a.alias_key = t.key
          JOIN {table} e ON e.id = a.{fk}",
         name = table.name_column(),
         aliases = table.aliases(),
@@ -729,6 +758,50 @@ async fn resolve_entities(
         } else {
             None
         };
+    }
+    // A person the archive does not know by this name may be known by another full form
+    // the article used for them ("Fumio Kishida" later written "Kishida Fumio"): link to
+    // the one live person carrying such a form. People only: an organization's shorter
+    // forms ("Foreign Ministry" for "Chinese Foreign Ministry") name other bodies.
+    if matches!(table, EntityTable::People) {
+        let mut forms = Vec::new();
+        let mut ords = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if by_ord.contains_key(&i) {
+                continue;
+            }
+            let key = name.trim().to_lowercase();
+            for form in extra_aliases.get(i).into_iter().flatten() {
+                let form = form.trim();
+                if form.contains(' ') && form.to_lowercase() != key {
+                    forms.push(form.to_owned());
+                    ords.push(i as i64 + 1);
+                }
+            }
+        }
+        if !forms.is_empty() {
+            let found: Vec<Candidate> = diesel::sql_query(
+                "SELECT DISTINCT t.ord, COALESCE(e.merged_into_id, e.id) AS id, FALSE AS canonical
+                 FROM unnest($1::text[], $2::bigint[]) AS t(n, ord)
+                 JOIN person_aliases a ON a.alias_key = name_key(t.n)
+                 JOIN people e ON e.id = a.person_id",
+            )
+            .bind::<Array<Text>, _>(&forms)
+            .bind::<Array<BigInt>, _>(&ords)
+            .load(conn)
+            .await?;
+            let mut by_form: HashMap<usize, Vec<i64>> = HashMap::new();
+            for c in found {
+                by_form.entry(c.ord as usize - 1).or_default().push(c.id);
+            }
+            for (i, mut found) in by_form {
+                found.sort_unstable();
+                found.dedup();
+                if let [id] = found[..] {
+                    ids[i] = Some(id);
+                }
+            }
+        }
     }
     // Create the rest, reusing one new row for repeated names in this batch.
     let mut created: HashMap<String, i64> = HashMap::new();
