@@ -701,12 +701,14 @@ async fn a_person_has_titles_over_time_articles_quotes_and_co_mentions() {
             { "title": "Prime Minister", "publishedOn": "2021-09-20" },
             { "title": "Prime Minister", "publishedOn": "2022-02-28" },
             { "title": "PM", "publishedOn": "2023-04-03" },
+            // "Prime Minister Fumio Kishida": the same person, the other name order.
+            { "title": "Prime Minister", "publishedOn": "2023-09-07" },
         ])
     );
-    assert_eq!(kishida["articles"]["totalCount"], 3);
+    assert_eq!(kishida["articles"]["totalCount"], 4);
     assert_eq!(
         kishida["articles"]["nodes"],
-        json!([{ "publishedOn": "2023-04-03" }, { "publishedOn": "2022-02-28" }])
+        json!([{ "publishedOn": "2023-09-07" }, { "publishedOn": "2023-04-03" }])
     );
     assert_eq!(kishida["articles"]["pageInfo"]["hasNextPage"], true);
 
