@@ -27,6 +27,20 @@ fn pipeline(c: &mut Criterion) {
             }
         });
     });
+    // The synthetic corpus `archive seed` loads: longer articles, more quotes.
+    let generated: Vec<String> = (0..64)
+        .map(|i| news_archive::synth::generate(1, i).text)
+        .collect();
+    group.throughput(Throughput::Elements(generated.len() as u64));
+    group.bench_function("generated_parse_extract", |b| {
+        b.iter(|| {
+            for text in &generated {
+                if let Ok(article) = parse_print(std::hint::black_box(text)) {
+                    std::hint::black_box(extract(&article));
+                }
+            }
+        });
+    });
     group.finish();
 }
 

@@ -430,7 +430,8 @@ async fn upsert_section_path(
         // ingest in the same section; a read in the inserting statement could miss a row
         // committed concurrently.
         let find = || {
-            diesel::sql_query("SELECT id FROM sections WHERE path = $1").bind::<Text, _>(full.clone())
+            diesel::sql_query("SELECT id FROM sections WHERE path = $1")
+                .bind::<Text, _>(full.clone())
         };
         let row: IdRow = match find().get_result(conn).await.optional()? {
             Some(row) => row,
@@ -690,15 +691,19 @@ async fn resolve_entities(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    // Lock every name (sorted, so two ingests never wait on each other in a cycle).
-    diesel::sql_query(format!(
-        "SELECT pg_advisory_xact_lock(hashtext('{}' || k))
-         FROM (SELECT DISTINCT name_key(n) AS k FROM unnest($1::text[]) AS n ORDER BY 1) AS keys",
-        table.lock_prefix()
-    ))
-    .bind::<Array<Text>, _>(names)
-    .execute(conn)
-    .await?;
+    // Lock every name by its slug (names that differ only in case, accents or
+    // punctuation share one, and so would share a slug), sorted so that two ingests never
+    // wait on each other in a cycle. Held until commit.
+    let mut lock_keys: Vec<String> = names
+        .iter()
+        .map(|n| format!("{}{}", table.lock_prefix(), slugify(n, 70)))
+        .collect();
+    lock_keys.sort();
+    lock_keys.dedup();
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k")
+        .bind::<Array<Text>, _>(&lock_keys)
+        .execute(conn)
+        .await?;
     #[derive(QueryableByName)]
     struct Candidate {
         #[diesel(sql_type = BigInt)]
