@@ -1501,3 +1501,198 @@ async fn bad_arguments_are_user_errors_and_relevance_without_search_falls_back()
         )
     );
 }
+
+/// Every node id of a connection at `data[root]`, walking pages of `size` forward
+/// (`first`/`after`) or backward (`last`/`before`), checking the page flags.
+async fn walk(app: &TestApp, query: &str, root: &str, size: i64, forward: bool) -> Vec<String> {
+    let mut pages: Vec<Vec<String>> = Vec::new();
+    let mut cursor = Value::Null;
+    loop {
+        let vars = if forward {
+            json!({ "first": size, "after": cursor })
+        } else {
+            json!({ "last": size, "before": cursor })
+        };
+        let data = app.data(query, vars).await;
+        let conn = &data[root];
+        let info = &conn["pageInfo"];
+        let edges = conn["edges"].as_array().expect("edges");
+        pages.push(
+            edges
+                .iter()
+                .map(|e| e["node"]["id"].as_str().expect("id").to_owned())
+                .collect(),
+        );
+        let (more, back) = if forward {
+            ("hasNextPage", "hasPreviousPage")
+        } else {
+            ("hasPreviousPage", "hasNextPage")
+        };
+        assert_eq!(info[back], !cursor.is_null(), "{root}: {info}");
+        if !info[more].as_bool().expect("bool") {
+            break;
+        }
+        assert_eq!(edges.len() as i64, size);
+        cursor = if forward {
+            info["endCursor"].clone()
+        } else {
+            info["startCursor"].clone()
+        };
+    }
+    if !forward {
+        pages.reverse();
+    }
+    pages.into_iter().flatten().collect()
+}
+
+#[tokio::test]
+async fn people_and_organization_lists_page_through_every_ordering_like_sql() {
+    let (app, _) = seeded().await;
+    let person_mentions = "(SELECT count(*) FROM mentions m WHERE m.person_id = e.id)";
+    let similarity =
+        "(SELECT max(similarity(alias_key, name_key('Koichi'))) FROM person_aliases al
+                       WHERE al.person_id = e.id)::real";
+    let cases: Vec<(&str, &str, String, NodeType)> = vec![
+        (
+            "people",
+            "orderBy: NAME",
+            "SELECT id FROM people e WHERE merged_into_id IS NULL ORDER BY canonical_name, id".into(),
+            NodeType::Person,
+        ),
+        (
+            "people",
+            "orderBy: MENTIONS",
+            format!(
+                "SELECT id FROM people e WHERE merged_into_id IS NULL
+                 ORDER BY {person_mentions} DESC, id DESC"
+            ),
+            NodeType::Person,
+        ),
+        (
+            "people",
+            "search: \"Koichi\"",
+            format!(
+                "SELECT id FROM people e WHERE merged_into_id IS NULL AND id IN (
+                   SELECT person_id FROM person_aliases WHERE alias_key % name_key('Koichi')
+                   OR alias_key LIKE '%' || name_key('Koichi') || '%')
+                 ORDER BY {similarity} DESC, id DESC"
+            ),
+            NodeType::Person,
+        ),
+        (
+            "organizations",
+            "orderBy: NAME",
+            "SELECT id FROM organizations e WHERE merged_into_id IS NULL ORDER BY name, id".into(),
+            NodeType::Organization,
+        ),
+        (
+            "organizations",
+            "orderBy: MENTIONS",
+            "SELECT id FROM organizations e WHERE merged_into_id IS NULL
+             ORDER BY (SELECT count(*) FROM mentions m WHERE m.organization_id = e.id) DESC, id DESC"
+                .into(),
+            NodeType::Organization,
+        ),
+    ];
+    for (root, args, sql, kind) in cases {
+        let expected: Vec<String> = ids(&app.db, &sql)
+            .await
+            .into_iter()
+            .map(|n| encode(kind, n).0)
+            .collect();
+        assert!(expected.len() > 1, "{root}({args})");
+        let query = format!(
+            "query($first: Int, $after: String, $last: Int, $before: String) {{
+                {root}({args}, first: $first, after: $after, last: $last, before: $before) {{
+                    totalCount edges {{ cursor node {{ id }} }}
+                    pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"
+        );
+        let size = if expected.len() > 40 { 25 } else { 3 };
+        assert_eq!(
+            walk(&app, &query, root, size, true).await,
+            expected,
+            "{root}({args}) forward"
+        );
+        assert_eq!(
+            walk(&app, &query, root, size, false).await,
+            expected,
+            "{root}({args}) backward"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_entitys_articles_and_quotes_page_with_cursors() {
+    let (app, _) = seeded().await;
+    let articles = "query($first: Int, $after: String) { person(name: \"Kishida Fumio\") {
+        articles(first: $first, after: $after) { totalCount edges { cursor node { id } }
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }";
+    let person = id_of(
+        &app,
+        "SELECT id FROM people WHERE canonical_name = 'Kishida Fumio'",
+    )
+    .await;
+    let expected: Vec<String> = ids(
+        &app.db,
+        &format!(
+            "SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM mentions WHERE person_id = {person})
+             ORDER BY a.published_on DESC, a.id DESC"
+        ),
+    )
+    .await
+    .into_iter()
+    .map(article_id)
+    .collect();
+    assert_eq!(expected.len(), 4);
+    let mut got = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app
+            .data(articles, json!({ "first": 3, "after": after }))
+            .await;
+        let conn = &data["person"]["articles"];
+        assert_eq!(conn["totalCount"], 4);
+        got.extend(
+            conn["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .map(|e| e["node"]["id"].as_str().expect("id").to_owned()),
+        );
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], !after.is_null());
+        if conn["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(got, expected);
+
+    let quotes = "query($first: Int, $after: String) { organization(name: \"Chinese Communist Party\") { quoteCount }
+        person(name: \"Xi\") { quotes(first: $first, after: $after) { totalCount nodes { id text }
+            pageInfo { hasNextPage endCursor } } } }";
+    let first = app.data(quotes, json!({ "first": 2 })).await;
+    assert_eq!(first["organization"]["quoteCount"], 0);
+    let page = &first["person"]["quotes"];
+    assert_eq!(page["totalCount"], 3);
+    assert_eq!(page["nodes"].as_array().expect("nodes").len(), 2);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let rest = app
+        .data(
+            quotes,
+            json!({ "first": 2, "after": page["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let rest = &rest["person"]["quotes"];
+    assert_eq!(rest["nodes"].as_array().expect("nodes").len(), 1);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    let mut texts: Vec<&str> = page["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .chain(rest["nodes"].as_array().expect("nodes"))
+        .map(|n| n["text"].as_str().expect("text"))
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    assert_eq!(texts.len(), 3, "no quote twice: {texts:?}");
+}
