@@ -1549,8 +1549,7 @@ async fn walk(app: &TestApp, query: &str, root: &str, size: i64, forward: bool) 
 async fn people_and_organization_lists_page_through_every_ordering_like_sql() {
     let (app, _) = seeded().await;
     let person_mentions = "(SELECT count(*) FROM mentions m WHERE m.person_id = e.id)";
-    let similarity =
-        "(SELECT max(similarity(alias_key, name_key('Koichi'))) FROM person_aliases al
+    let similarity = "(SELECT max(similarity(alias_key, name_key('Koichi'))) FROM person_aliases al
                        WHERE al.person_id = e.id)::real";
     let cases: Vec<(&str, &str, String, NodeType)> = vec![
         (
@@ -1695,4 +1694,136 @@ async fn an_entitys_articles_and_quotes_page_with_cursors() {
     texts.sort_unstable();
     texts.dedup();
     assert_eq!(texts.len(), 3, "no quote twice: {texts:?}");
+}
+
+#[tokio::test]
+async fn quotes_page_both_ways_and_filter_by_mentioned_entity_and_article_filter() {
+    let (app, _) = seeded().await;
+    let expected: Vec<String> = ids(
+        &app.db,
+        "SELECT id FROM quotes WHERE speaker_person_id IS NOT NULL OR speaker_organization_id IS NOT NULL
+         ORDER BY published_on DESC, id DESC",
+    )
+    .await
+    .into_iter()
+    .map(|n| encode(NodeType::Quote, n).0)
+    .collect();
+    assert!(expected.len() > 20);
+    let query = "query($first: Int, $after: String, $last: Int, $before: String) {
+        quotes(filter: { unnamed: false }, first: $first, after: $after, last: $last, before: $before) {
+            edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    assert_eq!(walk(&app, query, "quotes", 9, true).await, expected);
+    assert_eq!(walk(&app, query, "quotes", 9, false).await, expected);
+
+    let q =
+        "query($f: QuoteFilter) { quotes(filter: $f, first: 100) { totalCount nodes { text } } }";
+    let ccp = app.data(q, json!({ "f": { "mentions": "CCP" } })).await;
+    assert_eq!(
+        ccp["quotes"]["totalCount"].as_i64(),
+        Some(
+            count(
+                &app.db,
+                "SELECT count(*) FROM quotes q WHERE q.article_id IN (
+                   SELECT m.article_id FROM mentions m JOIN organizations o ON o.id = m.organization_id
+                   WHERE o.name = 'Chinese Communist Party')"
+            )
+            .await
+        )
+    );
+    assert_eq!(
+        ccp["quotes"]["totalCount"], 11,
+        "6 in the reference article, 5 in Korea's"
+    );
+    let summaries = app
+        .data(
+            q,
+            json!({ "f": { "articles": { "kind": "SUMMARY", "section": "SECURITY" }, "unnamed": true } }),
+        )
+        .await;
+    assert_eq!(
+        summaries["quotes"]["totalCount"].as_i64(),
+        Some(
+            count(
+                &app.db,
+                "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id
+                 JOIN sections s ON s.id = a.section_id
+                 WHERE a.kind = 'SUMMARY' AND s.path LIKE 'SECURITY%' AND q.speaker_description IS NOT NULL"
+            )
+            .await
+        )
+    );
+    let texts: Vec<&str> = summaries["quotes"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["text"].as_str().expect("text"))
+        .collect();
+    assert!(texts.contains(&"There is no other choice,"), "{texts:?}");
+    assert!(
+        texts.contains(&"We will proceed with the work in accordance with the law."),
+        "{texts:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_articles_people_page_in_memory_and_blank_searches_match_everything() {
+    let (app, total) = seeded().await;
+    let data = app
+        .data(
+            "query($a: String) { articles(filter: { search: \"Henoko\" }) { nodes {
+                people(first: 1, after: $a) { totalCount nodes { person { name } }
+                    pageInfo { hasNextPage hasPreviousPage endCursor } }
+                last: organizations(last: 2) { nodes { organization { name } } pageInfo { hasPreviousPage hasNextPage } } } } }",
+            json!({}),
+        )
+        .await;
+    let article = &data["articles"]["nodes"][0];
+    let people = &article["people"];
+    assert_eq!(people["totalCount"], 2);
+    assert_eq!(
+        people["nodes"],
+        json!([{ "person": { "name": "Tamaki Denny" } }])
+    );
+    assert_eq!(people["pageInfo"]["hasNextPage"], true);
+    assert_eq!(people["pageInfo"]["hasPreviousPage"], false);
+    assert_eq!(
+        article["last"]["nodes"],
+        json!([{ "organization": { "name": "Okinawa Defense Bureau" } },
+               { "organization": { "name": "Okinawa Times" } }])
+    );
+    assert_eq!(article["last"]["pageInfo"]["hasPreviousPage"], true);
+    let next = app
+        .data(
+            "query($a: String) { articles(filter: { search: \"Henoko\" }) { nodes {
+                people(first: 1, after: $a) { nodes { person { name } } pageInfo { hasNextPage hasPreviousPage } } } } }",
+            json!({ "a": people["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let people = &next["articles"]["nodes"][0]["people"];
+    assert_eq!(
+        people["nodes"],
+        json!([{ "person": { "name": "Matsuno Hirokazu" } }])
+    );
+    assert_eq!(people["pageInfo"]["hasNextPage"], false);
+    assert_eq!(people["pageInfo"]["hasPreviousPage"], true);
+
+    let blank = app
+        .data(
+            "{ articles(filter: { search: \"   \" }) { totalCount } quotes(filter: { search: \"\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(blank["articles"]["totalCount"].as_i64(), Some(total));
+    assert_eq!(
+        blank["quotes"]["totalCount"].as_i64(),
+        Some(count(&app.db, "SELECT count(*) FROM quotes").await)
+    );
+    let too_many: Vec<String> = (1..=101).map(|n| encode(NodeType::Article, n).0).collect();
+    let response = app
+        .gql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": too_many }),
+        )
+        .await;
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
 }
