@@ -285,14 +285,9 @@ fn list_sql(
     }
     sql.push(&format!(" FROM {table} e WHERE e.merged_into_id IS NULL"));
     if let Some(q) = search {
-        // `%` uses the trigram GIN index on aliases; a substring match catches short queries.
-        sql.push(&format!(
-            " AND e.id IN (SELECT {fk} FROM {aliases} WHERE alias_key % name_key("
-        ))
-        .text(q)
-        .push(") OR alias_key LIKE '%' || name_key(")
-        .text(q)
-        .push(") || '%')");
+        sql.push(&format!(" AND e.id IN (SELECT {fk} FROM {aliases} WHERE "));
+        push_alias_match(&mut sql, q);
+        sql.push(")");
     }
     sql.push(") e WHERE TRUE");
     let (key_expr, desc) = match (order, search) {
@@ -343,15 +338,25 @@ pub async fn count_live(
         "SELECT count(*) AS n FROM {table} e WHERE e.merged_into_id IS NULL"
     ));
     if let Some(q) = search {
-        sql.push(&format!(
-            " AND e.id IN (SELECT {fk} FROM {aliases} WHERE alias_key % name_key("
-        ))
-        .text(q)
-        .push(") OR alias_key LIKE '%' || name_key(")
-        .text(q)
-        .push(") || '%')");
+        sql.push(&format!(" AND e.id IN (SELECT {fk} FROM {aliases} WHERE "));
+        push_alias_match(&mut sql, q);
+        sql.push(")");
     }
     Ok(sql.into_query().get_result::<Count>(conn).await?.n)
+}
+
+/// `alias_key` matches the search `q`: by trigram similarity (`%`, which uses the GIN
+/// index on aliases), or as a literal substring for short queries. The substring is
+/// matched as text (`%`, `_` and `\` escaped), and an empty key (a search of
+/// punctuation only) matches nothing rather than everything.
+fn push_alias_match(sql: &mut Sql, q: &str) {
+    sql.push("(alias_key % name_key(")
+        .text(q)
+        .push(") OR (name_key(")
+        .text(q)
+        .push(r") <> '' AND alias_key LIKE '%' || replace(replace(replace(name_key(")
+        .text(q)
+        .push(r"), '\', '\\'), '%', '\%'), '_', '\_') || '%'))");
 }
 
 /// One mention of an entity in an article, with the entity's id.
