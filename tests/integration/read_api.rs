@@ -1827,3 +1827,22 @@ async fn an_articles_people_page_in_memory_and_blank_searches_match_everything()
         .await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
 }
+
+#[tokio::test]
+async fn name_searches_treat_wildcards_and_punctuation_as_text() {
+    let (app, _) = seeded().await;
+    let q = "query($s: String!) { people(search: $s) { totalCount nodes { name } }
+        organizations(search: $s) { totalCount } }";
+    for search in ["%", "_", ".", "%%", "_a_"] {
+        let data = app.data(q, json!({ "s": search })).await;
+        assert_eq!(data["people"]["totalCount"], 0, "{search:?}: {data}");
+        assert_eq!(data["people"]["nodes"], json!([]), "{search:?}");
+        assert_eq!(data["organizations"]["totalCount"], 0, "{search:?}: {data}");
+    }
+    // A plain part of a name still finds it.
+    let data = app.data(q, json!({ "s": "Obrador" })).await;
+    assert_eq!(
+        data["people"]["nodes"][0]["name"],
+        "Andrés Manuel López Obrador"
+    );
+}
