@@ -913,3 +913,93 @@ async fn cli_seed_creates_the_corpus_once() {
     );
     assert_eq!(table_counts(&app.db).await, before);
 }
+
+#[tokio::test]
+async fn concurrent_ingests_of_different_articles_share_one_new_person() {
+    let app = TestApp::spawn().await;
+    let prepare = |title: &str, quote: &str| {
+        let text = print_view(
+            title,
+            "June 3, 2024",
+            &[&format!(
+                "TOKYO — Foreign Minister Yamashita Taro met his counterpart on June 2. “{quote},” Yamashita told reporters."
+            )],
+        );
+        load::prepare_text(&text, None, &Overrides::default())
+            .pop()
+            .expect("one article")
+            .expect("prepared")
+    };
+    let a = prepare(
+        "Yamashita meets counterpart",
+        "The talks were productive and frank",
+    );
+    let b = prepare(
+        "Yamashita holds talks",
+        "We agreed to meet again next month",
+    );
+    let (ra, rb) = tokio::join!(
+        load::store(&app.pools.write, &a, Some("a")),
+        load::store(&app.pools.write, &b, Some("b")),
+    );
+    assert!(matches!(ra, Ok(Stored::Created { .. })), "{ra:?}");
+    assert!(matches!(rb, Ok(Stored::Created { .. })), "{rb:?}");
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) FROM people WHERE canonical_name = 'Yamashita Taro'"
+        )
+        .await,
+        1
+    );
+    let data = app
+        .data(
+            "{ person(name: \"Yamashita\") { articleCount quoteCount titles { title } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["person"],
+        json!({ "articleCount": 2, "quoteCount": 2,
+                "titles": [{ "title": "Foreign Minister" }, { "title": "Foreign Minister" }] })
+    );
+}
+
+#[tokio::test]
+async fn different_texts_with_one_title_and_date_get_distinct_slugs() {
+    let app = TestApp::spawn().await;
+    let first = print_view(
+        "Cabinet meets",
+        "July 1, 2024",
+        &["The cabinet met in the morning."],
+    );
+    let second = print_view(
+        "Cabinet meets",
+        "July 1, 2024",
+        &["The cabinet met again in the evening."],
+    );
+    let mut slugs = Vec::new();
+    for (i, text) in [first, second].iter().enumerate() {
+        match ingest_text(&app, text, &format!("{i}")).await.remove(0) {
+            Ok(Stored::Created { slug, .. }) => slugs.push(slug),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(slugs[0], "2024-07-01-cabinet-meets");
+    assert_ne!(slugs[0], slugs[1]);
+    for (slug, body) in slugs.iter().zip(["in the morning", "in the evening"]) {
+        let data = app
+            .data(
+                "query($s: String!) { article(slug: $s) { slug body } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        assert_eq!(data["article"]["slug"], json!(slug));
+        assert!(
+            data["article"]["body"]
+                .as_str()
+                .expect("body")
+                .contains(body)
+        );
+    }
+}
