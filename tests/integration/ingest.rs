@@ -1003,3 +1003,83 @@ async fn different_texts_with_one_title_and_date_get_distinct_slugs() {
         );
     }
 }
+
+#[tokio::test]
+async fn mention_and_quote_spans_point_at_their_words_in_the_paragraphs() {
+    let app = TestApp::spawn_with(|c| c.max_complexity = 10_000_000).await;
+    crate::support::fixtures::seed_archive(&app).await;
+    let mut after = Value::Null;
+    let mut checked = (0, 0);
+    loop {
+        let data = app
+            .data(
+                "query($a: String) { articles(first: 20, after: $a) {
+                    pageInfo { hasNextPage endCursor }
+                    nodes { title kind language originalLanguage wordCount paragraphs body
+                        people(first: 100) { nodes { mentions { paragraph start end surface } } }
+                        organizations(first: 100) { nodes { mentions { paragraph start end surface } } }
+                        quotes(first: 100) { nodes { text paragraph start end } } } } }",
+                json!({ "a": after }),
+            )
+            .await;
+        let conn = &data["articles"];
+        for article in conn["nodes"].as_array().expect("nodes") {
+            let title = article["title"].as_str().expect("title");
+            let paragraphs: Vec<Vec<char>> = article["paragraphs"]
+                .as_array()
+                .expect("paragraphs")
+                .iter()
+                .map(|p| p.as_str().expect("text").chars().collect())
+                .collect();
+            let slice = |p: &Value, s: &Value, e: &Value| -> String {
+                let p = &paragraphs[usize::try_from(p.as_i64().expect("p")).expect("p")];
+                let (s, e) = (
+                    s.as_u64().expect("s") as usize,
+                    e.as_u64().expect("e") as usize,
+                );
+                assert!(
+                    s < e && e <= p.len(),
+                    "{title}: span {s}..{e} of {}",
+                    p.len()
+                );
+                p[s..e].iter().collect()
+            };
+            for list in ["people", "organizations"] {
+                for entity in article[list]["nodes"].as_array().expect("nodes") {
+                    for m in entity["mentions"].as_array().expect("mentions") {
+                        assert_eq!(
+                            slice(&m["paragraph"], &m["start"], &m["end"]),
+                            m["surface"].as_str().expect("surface"),
+                            "{title}"
+                        );
+                        checked.0 += 1;
+                    }
+                }
+            }
+            for q in article["quotes"]["nodes"].as_array().expect("quotes") {
+                assert_eq!(
+                    slice(&q["paragraph"], &q["start"], &q["end"]),
+                    q["text"].as_str().expect("text"),
+                    "{title}"
+                );
+                checked.1 += 1;
+            }
+            let words: usize = paragraphs
+                .iter()
+                .map(|p| p.iter().collect::<String>().split_whitespace().count())
+                .sum();
+            assert_eq!(article["wordCount"].as_u64(), Some(words as u64), "{title}");
+            let body: Vec<String> = paragraphs.iter().map(|p| p.iter().collect()).collect();
+            assert_eq!(article["body"].as_str(), Some(body.join("\n\n").as_str()));
+            assert_eq!(article["language"], "en");
+            if article["kind"] != "ORIGINAL" {
+                assert_eq!(article["originalLanguage"], "ja", "{title}");
+            }
+        }
+        if conn["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+    assert!(checked.0 > 300 && checked.1 > 100, "{checked:?}");
+}
