@@ -232,7 +232,11 @@ impl QueryRoot {
     ) -> AppResult<PersonConnection> {
         let page = Page::new(first, after, last, before)?;
         let (search, order) = entity_list_args(search, order_by);
-        let key = page.cursor.as_deref().map(parse_entity_key).transpose()?;
+        let key = page
+            .cursor
+            .as_deref()
+            .map(|c| parse_entity_key(c, order))
+            .transpose()?;
         let rows = {
             let mut conn = request_conn(ctx)?.get().await?;
             db_entity::list_people(
@@ -299,7 +303,11 @@ impl QueryRoot {
     ) -> AppResult<OrganizationConnection> {
         let page = Page::new(first, after, last, before)?;
         let (search, order) = entity_list_args(search, order_by);
-        let key = page.cursor.as_deref().map(parse_entity_key).transpose()?;
+        let key = page
+            .cursor
+            .as_deref()
+            .map(|c| parse_entity_key(c, order))
+            .transpose()?;
         let rows = {
             let mut conn = request_conn(ctx)?.get().await?;
             db_entity::list_organizations(
@@ -550,17 +558,21 @@ fn entity_cursor(order: EntityOrder, name: &str, id: i64, score: f32, mentions: 
     }
 }
 
-fn parse_entity_key(cursor: &str) -> AppResult<EntityKey> {
+/// An entity list cursor, which must have been made by the same ordering (a name
+/// cursor compared with mention counts would not even type-check in SQL).
+fn parse_entity_key(cursor: &str, order: EntityOrder) -> AppResult<EntityKey> {
     let (tag, rest) = cursor.split_once(':').ok_or_else(invalid_cursor)?;
     let (a, b) = rest.split_once(':').ok_or_else(invalid_cursor)?;
     let bad = |_| invalid_cursor();
-    Ok(match tag {
-        "n" => EntityKey::Name(b.to_owned(), a.parse().map_err(bad)?),
-        "s" => EntityKey::Score(
+    Ok(match (tag, order) {
+        ("n", EntityOrder::Name) => EntityKey::Name(b.to_owned(), a.parse().map_err(bad)?),
+        ("s", EntityOrder::Relevance) => EntityKey::Score(
             f32::from_bits(a.parse().map_err(bad)?),
             b.parse().map_err(bad)?,
         ),
-        "m" => EntityKey::Mentions(a.parse().map_err(bad)?, b.parse().map_err(bad)?),
+        ("m", EntityOrder::Mentions) => {
+            EntityKey::Mentions(a.parse().map_err(bad)?, b.parse().map_err(bad)?)
+        }
         _ => return Err(invalid_cursor()),
     })
 }
