@@ -1449,6 +1449,55 @@ async fn bad_arguments_are_user_errors_and_relevance_without_search_falls_back()
         )
         .await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    // Entity list cursors belong to their ordering too.
+    let data = app
+        .data(
+            "{ people(first: 2) { pageInfo { endCursor } }
+               organizations(orderBy: MENTIONS, first: 2) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
+    let by_name = data["people"]["pageInfo"]["endCursor"].clone();
+    let by_mentions = data["organizations"]["pageInfo"]["endCursor"].clone();
+    for (query, cursor) in [
+        (
+            "query($c: String) { people(orderBy: MENTIONS, after: $c) { totalCount } }",
+            &by_name,
+        ),
+        (
+            "query($c: String) { people(search: \"Kim\", after: $c) { totalCount } }",
+            &by_name,
+        ),
+        (
+            "query($c: String) { organizations(after: $c) { totalCount } }",
+            &by_mentions,
+        ),
+        (
+            "query($c: String) { people(after: $c) { totalCount } }",
+            &title_cursor,
+        ),
+    ] {
+        let response = app.gql(query, json!({ "c": cursor })).await;
+        assert_eq!(
+            error_code(&response),
+            "BAD_USER_INPUT",
+            "{query}: {response}"
+        );
+    }
+    for query in [
+        "{ timeline(interval: YEAR, articles: {}, quotes: {}) { count } }",
+        "{ search(query: \"x\", first: 1000) { score } }",
+        "{ person(name: \"Xi\") { coMentionedPeople(first: 51) { articleCount } } }",
+        "{ article { id } }",
+        "{ quotes(filter: { article: \"garbage\" }) { totalCount } }",
+    ] {
+        let response = app.gql(query, json!({})).await;
+        assert_eq!(
+            error_code(&response),
+            "BAD_USER_INPUT",
+            "{query}: {response}"
+        );
+    }
     // An article ID where a person ID is expected.
     let article = id_of(
         &app,
