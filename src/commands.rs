@@ -315,6 +315,13 @@ pub async fn seed_corpus(
                 .get()
                 .await
                 .map_err(|e| anyhow::anyhow!("database unavailable: {e}"))?;
+            // Generated data can be generated again: no need to wait for each commit's
+            // WAL flush (a crash loses at most the last few articles, never consistency).
+            diesel_async::SimpleAsyncConnection::batch_execute(
+                &mut *conn,
+                "SET synchronous_commit = off",
+            )
+            .await?;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= count {

@@ -691,19 +691,102 @@ async fn resolve_entities(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    // Lock every name by its slug (names that differ only in case, accents or
-    // punctuation share one, and so would share a slug), sorted so that two ingests never
-    // wait on each other in a cycle. Held until commit.
-    let mut lock_keys: Vec<String> = names
-        .iter()
-        .map(|n| format!("{}{}", table.lock_prefix(), slugify(n, 70)))
-        .collect();
-    lock_keys.sort();
-    lock_keys.dedup();
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k")
-        .bind::<Array<Text>, _>(&lock_keys)
-        .execute(conn)
+    let mut ids = lookup_entities(conn, table, names, acronyms, extra_aliases).await?;
+    let missing: Vec<usize> = (0..names.len()).filter(|&i| ids[i].is_none()).collect();
+    if !missing.is_empty() {
+        // Only names about to be created are locked (by slug: names that differ only in
+        // case, accents or punctuation share one), sorted so that two ingests never wait
+        // on each other in a cycle, and held until commit. Known names, the vast majority
+        // once an archive is warm, take no lock, so concurrent ingests do not serialize on
+        // frequently named people.
+        let mut lock_keys: Vec<String> = missing
+            .iter()
+            .map(|&i| format!("{}{}", table.lock_prefix(), slugify(&names[i], 70)))
+            .collect();
+        lock_keys.sort();
+        lock_keys.dedup();
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k")
+            .bind::<Array<Text>, _>(&lock_keys)
+            .execute(conn)
+            .await?;
+        // Another ingest may have created some of them while we waited.
+        let pick =
+            |v: &[String]| -> Vec<String> { missing.iter().map(|&i| v[i].clone()).collect() };
+        let again = lookup_entities(
+            conn,
+            table,
+            &pick(names),
+            &missing
+                .iter()
+                .map(|&i| acronyms.get(i).cloned().flatten())
+                .collect::<Vec<_>>(),
+            &missing
+                .iter()
+                .map(|&i| extra_aliases.get(i).cloned().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        )
         .await?;
+        for (&i, found) in missing.iter().zip(again) {
+            ids[i] = found;
+        }
+    }
+    // Create the rest, reusing one new row for repeated names in this batch.
+    let mut created: HashMap<String, i64> = HashMap::new();
+    for i in 0..names.len() {
+        if ids[i].is_some() {
+            continue;
+        }
+        let key = names[i].trim().to_lowercase();
+        if let Some(id) = created.get(&key) {
+            ids[i] = Some(*id);
+            continue;
+        }
+        let id = create_entity(
+            conn,
+            table,
+            names[i].trim(),
+            acronyms.get(i).cloned().flatten(),
+        )
+        .await?;
+        created.insert(key, id);
+        ids[i] = Some(id);
+    }
+    let ids: Vec<i64> = ids.into_iter().map(|id| id.unwrap_or_default()).collect();
+    // Every surface form becomes an alias.
+    let mut alias_owner = Vec::new();
+    let mut alias_text = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let forms = std::iter::once(&names[i]).chain(extra_aliases.get(i).into_iter().flatten());
+        for form in forms {
+            let form = form.trim();
+            if !form.is_empty() {
+                alias_owner.push(*id);
+                alias_text.push(form.to_owned());
+            }
+        }
+    }
+    diesel::sql_query(format!(
+        "INSERT INTO {aliases} ({fk}, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
+         ON CONFLICT DO NOTHING",
+        aliases = table.aliases(),
+        fk = table.fk(),
+    ))
+    .bind::<Array<BigInt>, _>(&alias_owner)
+    .bind::<Array<Text>, _>(&alias_text)
+    .execute(conn)
+    .await?;
+    Ok(ids)
+}
+
+/// Finds the live entity each name refers to, if the archive knows it (see
+/// [`resolve_people`] for the rules); `None` where it must be created.
+async fn lookup_entities(
+    conn: &mut AsyncPgConnection,
+    table: EntityTable,
+    names: &[String],
+    acronyms: &[Option<String>],
+    extra_aliases: &[Vec<String>],
+) -> QueryResult<Vec<Option<i64>>> {
     #[derive(QueryableByName)]
     struct Candidate {
         #[diesel(sql_type = BigInt)]
@@ -808,51 +891,6 @@ async fn resolve_entities(
             }
         }
     }
-    // Create the rest, reusing one new row for repeated names in this batch.
-    let mut created: HashMap<String, i64> = HashMap::new();
-    for i in 0..names.len() {
-        if ids[i].is_some() {
-            continue;
-        }
-        let key = names[i].trim().to_lowercase();
-        if let Some(id) = created.get(&key) {
-            ids[i] = Some(*id);
-            continue;
-        }
-        let id = create_entity(
-            conn,
-            table,
-            names[i].trim(),
-            acronyms.get(i).cloned().flatten(),
-        )
-        .await?;
-        created.insert(key, id);
-        ids[i] = Some(id);
-    }
-    let ids: Vec<i64> = ids.into_iter().map(|id| id.unwrap_or_default()).collect();
-    // Every surface form becomes an alias.
-    let mut alias_owner = Vec::new();
-    let mut alias_text = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let forms = std::iter::once(&names[i]).chain(extra_aliases.get(i).into_iter().flatten());
-        for form in forms {
-            let form = form.trim();
-            if !form.is_empty() {
-                alias_owner.push(*id);
-                alias_text.push(form.to_owned());
-            }
-        }
-    }
-    diesel::sql_query(format!(
-        "INSERT INTO {aliases} ({fk}, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
-         ON CONFLICT DO NOTHING",
-        aliases = table.aliases(),
-        fk = table.fk(),
-    ))
-    .bind::<Array<BigInt>, _>(&alias_owner)
-    .bind::<Array<Text>, _>(&alias_text)
-    .execute(conn)
-    .await?;
     Ok(ids)
 }
 
