@@ -819,6 +819,29 @@ async fn an_organization_lists_the_people_quoted_in_articles_that_mention_it() {
         )
     );
     assert_eq!(ldp["articles"]["totalCount"], ldp["articleCount"]);
+    // An outlet quoted as a speaker, and the organizations seen with one.
+    let data = app
+        .data(
+            "{ times: organization(name: \"okinawa times\") { kind quoteCount
+                   quotes { totalCount nodes { text speakerName } } }
+               odb: organization(name: \"ODB\") { coMentionedOrganizations { organization { name } articleCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["times"],
+        json!({ "kind": "MEDIA", "quoteCount": 1, "quotes": { "totalCount": 1, "nodes": [
+            { "text": "The central government must stop ignoring the will of the prefecture.",
+              "speakerName": "Okinawa Times" }] } })
+    );
+    let mut with_odb: Vec<&str> = data["odb"]["coMentionedOrganizations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|o| o["organization"]["name"].as_str().expect("name"))
+        .collect();
+    with_odb.sort_unstable();
+    assert_eq!(with_odb, ["Defense Ministry", "Okinawa Times"]);
     // Co-mentioned people include the unquoted ones too.
     assert!(
         ldp["coMentionedPeople"].as_array().expect("list").len() >= got.len(),
