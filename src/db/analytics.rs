@@ -393,11 +393,11 @@ pub async fn search(
         }
         let mut s = Sql::new(&format!(
             "SELECT '{kind}'::text AS kind, e.id, x.score, '<b>' || e.{name} || '</b>' AS snippet FROM \
-             (SELECT al.{fk} AS id, max(similarity(al.alias_key, name_key("
+             (SELECT al.{fk} AS id, max(similarity(lower(al.alias_key), name_key("
         ));
         s.text(query)
             .push(&format!(
-                "))) ::real AS score FROM {aliases} al WHERE al.alias_key % name_key("
+                "))) ::real AS score FROM {aliases} al WHERE lower(al.alias_key) % name_key("
             ))
             .text(query)
             .push(&format!(

@@ -266,7 +266,7 @@ fn list_sql(
     sql.push(columns).push(", ");
     match search {
         Some(q) => {
-            sql.push("(SELECT max(similarity(alias_key, name_key(")
+            sql.push("(SELECT max(similarity(lower(alias_key), name_key(")
                 .text(q)
                 .push(&format!(
                     "))) FROM {aliases} al WHERE al.{fk} = e.id)::real AS score, "
@@ -346,15 +346,15 @@ pub async fn count_live(
 }
 
 /// `alias_key` matches the search `q`: by trigram similarity (`%`, which uses the GIN
-/// index on aliases), or as a literal substring for short queries. The substring is
+/// index on `lower(alias_key)`), or as a literal substring for short queries. The substring is
 /// matched as text (`%`, `_` and `\` escaped), and an empty key (a search of
 /// punctuation only) matches nothing rather than everything.
 fn push_alias_match(sql: &mut Sql, q: &str) {
-    sql.push("(alias_key % name_key(")
+    sql.push("(lower(alias_key) % name_key(")
         .text(q)
         .push(") OR (name_key(")
         .text(q)
-        .push(r") <> '' AND alias_key LIKE '%' || replace(replace(replace(name_key(")
+        .push(r") <> '' AND lower(alias_key) LIKE '%' || replace(replace(replace(name_key(")
         .text(q)
         .push(r"), '\', '\\'), '%', '\%'), '_', '\_') || '%'))");
 }

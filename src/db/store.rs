@@ -369,7 +369,7 @@ async fn store_extraction(
                 speaker_person_id: person,
                 speaker_organization_id: org,
                 speaker_description: description,
-                cue: q.cue.as_deref().filter(|c| !c.is_empty()),
+                cue: q.cue.as_deref().map(str::trim).filter(|c| !c.is_empty()),
                 is_fragment: q.fragment,
                 confidence: q.confidence.clamp(0.0, 1.0),
                 extractor_version: version,
@@ -609,12 +609,12 @@ async fn resolve_organizations(
     if !ids.is_empty() {
         diesel::sql_query(
             "UPDATE organizations o SET
-                 acronym = COALESCE(o.acronym, t.acronym),
+                 acronym = COALESCE(o.acronym, NULLIF(t.acronym, o.name)),
                  kind = CASE WHEN o.kind = 'OTHER' THEN t.kind ELSE o.kind END,
                  country = COALESCE(o.country, t.country)
              FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, acronym, kind, country)
              WHERE o.id = t.id
-               AND (o.acronym IS NULL AND t.acronym IS NOT NULL
+               AND (o.acronym IS NULL AND t.acronym IS NOT NULL AND t.acronym <> o.name
                     OR o.kind = 'OTHER' AND t.kind <> 'OTHER'
                     OR o.country IS NULL AND t.country IS NOT NULL)",
         )
