@@ -42,7 +42,12 @@ pub async fn keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
     crate::db::prepare(&config.database_url).await?;
     let mut conn = AsyncPgConnection::establish(&config.database_url)
         .await
-        .with_context(|| format!("connecting to {}", crate::db::describe_url(&config.database_url)))?;
+        .with_context(|| {
+            format!(
+                "connecting to {}",
+                crate::db::describe_url(&config.database_url)
+            )
+        })?;
     match args.command {
         KeysCommand::Create { role, name } => {
             let name = name.trim();
@@ -59,7 +64,10 @@ pub async fn keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
             println!("{}", created.token);
         }
         KeysCommand::List => {
-            println!("{:>5}  {:<12} {:<7} {:<25} {:<25} name", "id", "prefix", "role", "created", "revoked");
+            println!(
+                "{:>5}  {:<12} {:<7} {:<25} {:<25} name",
+                "id", "prefix", "role", "created", "revoked"
+            );
             for key in api_key::list(&mut conn).await? {
                 println!(
                     "{:>5}  {:<12} {:<7} {:<25} {:<25} {}",
@@ -82,7 +90,10 @@ pub async fn keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
                     match found.as_slice() {
                         [one] => one.id,
                         [] => anyhow::bail!("no key has the prefix {key:?}"),
-                        _ => anyhow::bail!("{} keys have the prefix {key:?}; give the id", found.len()),
+                        _ => anyhow::bail!(
+                            "{} keys have the prefix {key:?}; give the id",
+                            found.len()
+                        ),
                     }
                 }
             };

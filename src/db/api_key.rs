@@ -69,7 +69,10 @@ pub async fn find_by_prefix(
 ) -> QueryResult<Vec<ApiKeyRow>> {
     let pattern = format!(
         "{}%",
-        prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
     );
     api_keys::table
         .filter(api_keys::token_prefix.like(pattern))

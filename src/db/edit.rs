@@ -59,7 +59,10 @@ fn required(field: &'static str, value: &str) -> EditResult<String> {
 
 /// Blank text clears a nullable field.
 fn optional_text(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -406,7 +409,8 @@ pub async fn merge(
             .execute(conn)
             .await?;
     }
-    let describe = |r: &EntityRow| json!({ "id": r.id, "name": r.name, "externalId": r.external_id });
+    let describe =
+        |r: &EntityRow| json!({ "id": r.id, "name": r.name, "externalId": r.external_id });
     let (action, subject) = match entity {
         Entity::Person => (Action::MergePeople, Subject::Person(from)),
         Entity::Organization => (Action::MergeOrganizations, Subject::Organization(from)),
@@ -450,7 +454,9 @@ async fn aliases_of(
     id: i64,
 ) -> QueryResult<Vec<String>> {
     let sql = match entity {
-        Entity::Person => "SELECT alias FROM person_aliases WHERE person_id = $1 ORDER BY alias_key",
+        Entity::Person => {
+            "SELECT alias FROM person_aliases WHERE person_id = $1 ORDER BY alias_key"
+        }
         Entity::Organization => {
             "SELECT alias FROM organization_aliases WHERE organization_id = $1 ORDER BY alias_key"
         }
@@ -511,7 +517,7 @@ pub async fn update_entity(
     }
     let final_name = new_name.clone().unwrap_or_else(|| row.name.clone());
     if !changes.remove_aliases.is_empty() {
-        let keys = name_keys(conn, &[final_name.clone()]).await?;
+        let keys = name_keys(conn, std::slice::from_ref(&final_name)).await?;
         let removed = name_keys(conn, &changes.remove_aliases).await?;
         if removed.iter().any(|k| keys.contains(k)) {
             return invalid(
