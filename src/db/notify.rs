@@ -163,62 +163,26 @@ impl ArticleFeed {
     }
 }
 
-/// What a subscriber wants to hear about; every given condition must hold.
-#[derive(Debug, Clone, Default)]
-pub struct FeedFilter {
-    /// `TRANSLATION`, `SUMMARY` or `ORIGINAL`.
-    pub kind: Option<&'static str>,
-    /// A section path; its sub-sections match too.
-    pub section: Option<String>,
-    /// An outlet's slug or name.
-    pub outlet: Option<String>,
-    /// Full-text search over title and body (web search syntax).
-    pub search: Option<String>,
-}
-
 /// The article, if it exists and matches `filter`.
 pub async fn matching_article(
     conn: &mut AsyncPgConnection,
     article_id: i64,
-    filter: &FeedFilter,
+    filter: &super::filter::ArticleFilter,
 ) -> diesel::QueryResult<Option<super::article::ArticleRow>> {
-    use diesel::prelude::*;
-    use diesel::sql_types::{Bool, Nullable, Text};
+    use diesel::OptionalExtension;
     use diesel_async::RunQueryDsl;
 
-    use super::article::ArticleRow;
-    use super::schema::articles;
-    articles::table
-        .find(article_id)
-        .filter(
-            diesel::dsl::sql::<Bool>("(")
-                .bind::<Nullable<Text>, _>(filter.kind)
-                .sql("::text IS NULL OR articles.kind = ")
-                .bind::<Nullable<Text>, _>(filter.kind)
-                .sql(") AND (")
-                .bind::<Nullable<Text>, _>(filter.section.as_deref())
-                .sql(
-                    "::text IS NULL OR EXISTS (SELECT 1 FROM sections s WHERE s.id = articles.section_id AND (name_key(s.path) = name_key(",
-                )
-                .bind::<Nullable<Text>, _>(filter.section.as_deref())
-                .sql(") OR name_key(s.path) LIKE name_key(")
-                .bind::<Nullable<Text>, _>(filter.section.as_deref())
-                .sql(") || ' > %'))) AND (")
-                .bind::<Nullable<Text>, _>(filter.outlet.as_deref())
-                .sql(
-                    "::text IS NULL OR EXISTS (SELECT 1 FROM article_outlets ao JOIN outlets o ON o.id = ao.outlet_id WHERE ao.article_id = articles.id AND (o.slug = ",
-                )
-                .bind::<Nullable<Text>, _>(filter.outlet.as_deref())
-                .sql(" OR o.name_key = name_key(")
-                .bind::<Nullable<Text>, _>(filter.outlet.as_deref())
-                .sql(")))) AND (")
-                .bind::<Nullable<Text>, _>(filter.search.as_deref())
-                .sql("::text IS NULL OR articles.search @@ websearch_to_tsquery('english', ")
-                .bind::<Nullable<Text>, _>(filter.search.as_deref())
-                .sql("))"),
-        )
-        .select(ArticleRow::as_select())
-        .first(conn)
+    use super::article::{ARTICLE_COLUMNS, ArticleRow};
+    use super::sql::{Bind, Sql};
+    let mut sql = Sql::new(&format!(
+        "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = "
+    ));
+    sql.bind(Bind::BigInt(article_id))
+        .push(" AND (")
+        .append(&filter.condition())
+        .push(")");
+    sql.into_query()
+        .get_result::<ArticleRow>(conn)
         .await
         .optional()
 }

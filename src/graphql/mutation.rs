@@ -13,8 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
 use super::article::{Article, ArticleBatch, ArticleKind};
-use super::entity::OrganizationKind;
+use super::entity::{Organization, OrganizationBatch, OrganizationKind, Person, PersonBatch};
 use super::ids::{self, NodeType};
+use super::quote::{Quote, QuoteBatch};
 use crate::auth::{self, Principal, Role};
 use crate::db::api_key::{self, ApiKeyRow};
 use crate::db::correction::Actor;
@@ -22,7 +23,7 @@ use crate::db::edit::{
     self, ArticleChanges, EditError, EditResult, Entity, EntityChanges, Invalid, SpeakerChoice,
 };
 use crate::db::store::{self, RawInput, Stored};
-use crate::db::{Db, article as db_article};
+use crate::db::{Db, article as db_article, entity as db_entity, quote as db_quote};
 use crate::error::{AppError, AppResult};
 use crate::ingest::Format;
 use crate::load::{self, LoadError, Overrides};
@@ -110,6 +111,24 @@ async fn load_article(ctx: &Context<'_>, id: i64) -> AppResult<Option<Article>> 
     let mut conn = db(ctx)?.write.get().await?;
     let row = db_article::find(&mut conn, id).await?;
     Ok(row.map(|r| ArticleBatch::wrap(vec![r]).remove(0)))
+}
+
+async fn load_person(ctx: &Context<'_>, id: i64) -> AppResult<Option<Person>> {
+    let mut conn = db(ctx)?.write.get().await?;
+    let rows = db_entity::people_by_ids(&mut conn, &[id]).await?;
+    Ok(PersonBatch::wrap(rows.into_iter().map(|(_, row)| row).collect()).pop())
+}
+
+async fn load_organization(ctx: &Context<'_>, id: i64) -> AppResult<Option<Organization>> {
+    let mut conn = db(ctx)?.write.get().await?;
+    let rows = db_entity::organizations_by_ids(&mut conn, &[id]).await?;
+    Ok(OrganizationBatch::wrap(rows.into_iter().map(|(_, row)| row).collect()).pop())
+}
+
+async fn load_quote(ctx: &Context<'_>, id: i64) -> AppResult<Option<Quote>> {
+    let mut conn = db(ctx)?.write.get().await?;
+    let rows = db_quote::by_ids(&mut conn, &[id]).await?;
+    Ok(QuoteBatch::wrap(rows).pop())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -207,7 +226,7 @@ pub struct MergePeopleInput {
 #[derive(SimpleObject)]
 pub struct MergePeoplePayload {
     /// The person who remains; null when the input was refused.
-    pub person_id: Option<ID>,
+    pub person: Option<Person>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
 }
@@ -225,7 +244,7 @@ pub struct MergeOrganizationsInput {
 #[derive(SimpleObject)]
 pub struct MergeOrganizationsPayload {
     /// The organization that remains; null when the input was refused.
-    pub organization_id: Option<ID>,
+    pub organization: Option<Organization>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
 }
@@ -248,8 +267,8 @@ pub struct UpdatePersonInput {
 /// The result of `updatePerson`.
 #[derive(SimpleObject)]
 pub struct UpdatePersonPayload {
-    /// The person; null when the input was refused.
-    pub person_id: Option<ID>,
+    /// The person as updated; null when the input was refused.
+    pub person: Option<Person>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
 }
@@ -287,8 +306,8 @@ pub struct UpdateOrganizationInput {
 /// The result of `updateOrganization`.
 #[derive(SimpleObject)]
 pub struct UpdateOrganizationPayload {
-    /// The organization; null when the input was refused.
-    pub organization_id: Option<ID>,
+    /// The organization as updated; null when the input was refused.
+    pub organization: Option<Organization>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
 }
@@ -312,8 +331,8 @@ pub struct SetQuoteSpeakerInput {
 /// The result of `setQuoteSpeaker`.
 #[derive(SimpleObject)]
 pub struct SetQuoteSpeakerPayload {
-    /// The quote; null when the input was refused.
-    pub quote_id: Option<ID>,
+    /// The quote with its new speaker; null when the input was refused.
+    pub quote: Option<Quote>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
 }
@@ -572,7 +591,7 @@ impl MutationRoot {
         input: MergePeopleInput,
     ) -> AppResult<MergePeoplePayload> {
         let refused = |e: UserError| MergePeoplePayload {
-            person_id: None,
+            person: None,
             user_errors: vec![e],
         };
         let (from, into) = match (
@@ -587,7 +606,7 @@ impl MutationRoot {
             edit::merge(conn, actor(who), Entity::Person, from, into).await
         })? {
             Ok(()) => Ok(MergePeoplePayload {
-                person_id: Some(ids::encode(NodeType::Person, into)),
+                person: load_person(ctx, into).await?,
                 user_errors: Vec::new(),
             }),
             Err(e) => Ok(refused(e)),
@@ -603,7 +622,7 @@ impl MutationRoot {
         input: MergeOrganizationsInput,
     ) -> AppResult<MergeOrganizationsPayload> {
         let refused = |e: UserError| MergeOrganizationsPayload {
-            organization_id: None,
+            organization: None,
             user_errors: vec![e],
         };
         let (from, into) = match (
@@ -618,7 +637,7 @@ impl MutationRoot {
             edit::merge(conn, actor(who), Entity::Organization, from, into).await
         })? {
             Ok(()) => Ok(MergeOrganizationsPayload {
-                organization_id: Some(ids::encode(NodeType::Organization, into)),
+                organization: load_organization(ctx, into).await?,
                 user_errors: Vec::new(),
             }),
             Err(e) => Ok(refused(e)),
@@ -633,7 +652,7 @@ impl MutationRoot {
         input: UpdatePersonInput,
     ) -> AppResult<UpdatePersonPayload> {
         let refused = |e: UserError| UpdatePersonPayload {
-            person_id: None,
+            person: None,
             user_errors: vec![e],
         };
         let id = match id_of(NodeType::Person, &input.id, "id") {
@@ -652,7 +671,7 @@ impl MutationRoot {
             edit::update_entity(conn, actor(who), Entity::Person, id, changes).await
         })? {
             Ok(()) => Ok(UpdatePersonPayload {
-                person_id: Some(input.id),
+                person: load_person(ctx, id).await?,
                 user_errors: Vec::new(),
             }),
             Err(e) => Ok(refused(e)),
@@ -667,7 +686,7 @@ impl MutationRoot {
         input: UpdateOrganizationInput,
     ) -> AppResult<UpdateOrganizationPayload> {
         let refused = |e: UserError| UpdateOrganizationPayload {
-            organization_id: None,
+            organization: None,
             user_errors: vec![e],
         };
         let id = match id_of(NodeType::Organization, &input.id, "id") {
@@ -686,7 +705,7 @@ impl MutationRoot {
             edit::update_entity(conn, actor(who), Entity::Organization, id, changes).await
         })? {
             Ok(()) => Ok(UpdateOrganizationPayload {
-                organization_id: Some(input.id),
+                organization: load_organization(ctx, id).await?,
                 user_errors: Vec::new(),
             }),
             Err(e) => Ok(refused(e)),
@@ -701,7 +720,7 @@ impl MutationRoot {
         input: SetQuoteSpeakerInput,
     ) -> AppResult<SetQuoteSpeakerPayload> {
         let refused = |e: UserError| SetQuoteSpeakerPayload {
-            quote_id: None,
+            quote: None,
             user_errors: vec![e],
         };
         let quote = match id_of(NodeType::Quote, &input.quote, "quote") {
@@ -738,7 +757,7 @@ impl MutationRoot {
             edit::set_quote_speaker(conn, actor(who), quote, choice).await
         })? {
             Ok(()) => Ok(SetQuoteSpeakerPayload {
-                quote_id: Some(input.quote),
+                quote: load_quote(ctx, quote).await?,
                 user_errors: Vec::new(),
             }),
             Err(e) => Ok(refused(e)),

@@ -291,6 +291,15 @@ async fn execute(
         let shape = doc
             .as_deref()
             .and_then(|doc| limits::measure(doc, request.operation_name.as_deref()));
+        // A mutation over GET is refused whatever the key; then the key's rights.
+        if over_get && shape.is_some_and(|s| s.kind != OperationType::Query) {
+            return Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "only queries may be sent with GET; use POST for mutations",
+            )
+            .response(state);
+        }
         if let Err(refusal) = check_access(state, shape.map(|s| s.kind), principal.as_ref()) {
             return refusal.response(state);
         }
@@ -299,14 +308,6 @@ async fn execute(
             continue;
         };
         if let Some(shape) = shape {
-            if over_get && shape.kind != OperationType::Query {
-                return Refusal::new(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "METHOD_NOT_ALLOWED",
-                    "only queries may be sent with GET; use POST for mutations",
-                )
-                .response(state);
-            }
             if shape.introspection && !state.config.introspection {
                 return Refusal::new(
                     StatusCode::FORBIDDEN,

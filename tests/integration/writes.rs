@@ -225,7 +225,8 @@ async fn anonymous_reads_can_be_turned_off() {
 // Ingest and articles
 
 const INGEST: &str = "mutation($input: IngestArticleInput!) { ingestArticle(input: $input) {
-    outcome article { id title kind publishedOn dateline sources { outlet { name } page } }
+    outcome article { id title kind publishedOn dateline sources { outlet { name } page }
+        quotes(first: 20) { totalCount nodes { text speakerName speaker { __typename } } } }
     userErrors { field message } } }";
 
 #[tokio::test]
@@ -251,24 +252,33 @@ async fn an_editor_ingests_the_seed_article_with_its_quotes_and_speakers() {
         json!([{ "outlet": { "name": "Yomiuri" }, "page": "7" }])
     );
     // The six quotes and who said them.
-    let speakers = app
-        .db
-        .json(
-            "SELECT jsonb_agg(COALESCE(p.canonical_name, q.speaker_description)
-                              ORDER BY q.paragraph, q.start_offset) AS j
-             FROM quotes q LEFT JOIN people p ON p.id = q.speaker_person_id",
-        )
-        .await;
+    let quotes = &article["quotes"];
+    assert_eq!(quotes["totalCount"], 6);
+    let speakers: Vec<(&str, &str)> = quotes["nodes"]
+        .as_array()
+        .expect("quotes")
+        .iter()
+        .map(|q| {
+            (
+                q["speakerName"].as_str().expect("a speaker"),
+                q["speaker"]["__typename"].as_str().expect("a type"),
+            )
+        })
+        .collect();
     assert_eq!(
         speakers,
-        json!([
-            "Xi Jinping",
-            "Xi Jinping",
-            "Xi Jinping",
-            "Wang Yi",
-            "Wang Yi",
-            "A diplomatic source in Beijing"
-        ])
+        [
+            ("Xi Jinping", "Person"),
+            ("Xi Jinping", "Person"),
+            ("Xi Jinping", "Person"),
+            ("Wang Yi", "Person"),
+            ("Wang Yi", "Person"),
+            ("A diplomatic source in Beijing", "UnnamedSource"),
+        ]
+    );
+    assert_eq!(
+        quotes["nodes"][2]["text"],
+        "The legitimate security concerns of all parties should be emphasized and respected."
     );
     // The same text again is recognised.
     let again = app
@@ -472,7 +482,7 @@ async fn organization(app: &TestApp, name: &str) -> i64 {
 
 const MERGE_PEOPLE: &str =
     "mutation($from: ID!, $into: ID!) { mergePeople(input: { from: $from, into: $into }) {
-    personId userErrors { field message } } }";
+    person { id name aliases quoteCount } userErrors { field message } } }";
 
 #[tokio::test]
 async fn merging_people_moves_everything_and_survives_reextraction() {
@@ -490,7 +500,30 @@ async fn merging_people_moves_everything_and_survives_reextraction() {
         )
         .await;
     no_user_errors(&data["mergePeople"]);
-    assert_eq!(data["mergePeople"]["personId"], json!(person_id(xi)));
+    let survivor = &data["mergePeople"]["person"];
+    assert_eq!(survivor["id"], json!(person_id(xi)));
+    assert_eq!(survivor["name"], "Xi Jinping");
+    assert_eq!(survivor["quoteCount"], 5);
+    assert!(
+        survivor["aliases"]
+            .as_array()
+            .expect("aliases")
+            .contains(&json!("Wang Yi")),
+        "{survivor}"
+    );
+    // The old ID resolves to the survivor.
+    let old = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Person { id name } }
+                               person(id: $id) { id } }",
+            json!({ "id": person_id(wang) }),
+        )
+        .await;
+    assert_eq!(
+        old["node"],
+        json!({ "id": person_id(xi), "name": "Xi Jinping" })
+    );
+    assert_eq!(old["person"]["id"], json!(person_id(xi)));
     let check = async |when: &str| {
         assert_eq!(
             app.db
@@ -578,7 +611,7 @@ async fn merging_people_moves_everything_and_survives_reextraction() {
         let data = app
             .data_as(&editor, MERGE_PEOPLE, json!({ "from": from, "into": into }))
             .await;
-        assert_eq!(data["mergePeople"]["personId"], Value::Null);
+        assert_eq!(data["mergePeople"]["person"], Value::Null);
         assert_eq!(
             data["mergePeople"]["userErrors"][0]["field"],
             json!(["input", field]),
@@ -598,15 +631,22 @@ async fn merging_organizations_moves_mentions_and_names() {
         .data_as(
             &editor,
             "mutation($from: ID!, $into: ID!) { mergeOrganizations(input: { from: $from, into: $into }) {
-                organizationId userErrors { field message } } }",
+                organization { id name } userErrors { field message } } }",
             json!({ "from": organization_id(customs), "into": organization_id(ccp) }),
         )
         .await;
     no_user_errors(&data["mergeOrganizations"]);
     assert_eq!(
-        data["mergeOrganizations"]["organizationId"],
-        json!(organization_id(ccp))
+        data["mergeOrganizations"]["organization"],
+        json!({ "id": organization_id(ccp), "name": "Chinese Communist Party" })
     );
+    let old = app
+        .data(
+            "query($id: ID!) { organization(id: $id) { id } }",
+            json!({ "id": organization_id(customs) }),
+        )
+        .await;
+    assert_eq!(old["organization"]["id"], json!(organization_id(ccp)));
     assert_eq!(
         app.db
             .count(&format!(
@@ -638,7 +678,7 @@ async fn merging_organizations_moves_mentions_and_names() {
 }
 
 const UPDATE_PERSON: &str = "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) {
-    personId userErrors { field message } } }";
+    person { id name externalId aliases } userErrors { field message } } }";
 
 #[tokio::test]
 async fn update_person_edits_names_and_aliases_which_survive_reextraction() {
@@ -659,6 +699,13 @@ async fn update_person_edits_names_and_aliases_which_survive_reextraction() {
         )
         .await;
     no_user_errors(&data["updatePerson"]);
+    let updated = &data["updatePerson"]["person"];
+    assert_eq!(updated["name"], "Xi Jinping (习近平)");
+    assert_eq!(updated["externalId"], "Q15031");
+    let listed = updated["aliases"].as_array().expect("aliases");
+    assert!(listed.contains(&json!("President Xi")), "{updated}");
+    assert!(listed.contains(&json!("Xi Jinping")), "{updated}");
+    assert!(!listed.contains(&json!("Xi")), "{updated}");
     let aliases = || async {
         app.db
             .json(&format!(
@@ -721,7 +768,7 @@ async fn update_person_edits_names_and_aliases_which_survive_reextraction() {
         let data = app
             .data_as(&editor, UPDATE_PERSON, json!({ "input": input }))
             .await;
-        assert_eq!(data["updatePerson"]["personId"], Value::Null, "{input}");
+        assert_eq!(data["updatePerson"]["person"], Value::Null, "{input}");
         assert_eq!(
             data["updatePerson"]["userErrors"][0]["field"],
             json!(["input", field]),
@@ -778,7 +825,7 @@ async fn update_organization_changes_name_kind_and_aliases() {
     let un = organization(&app, "UN").await;
     const UPDATE: &str =
         "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) {
-        organizationId userErrors { field message } } }";
+        organization { name kind aliases } userErrors { field message } } }";
     let data = app
         .data_as(
             &editor,
@@ -788,6 +835,16 @@ async fn update_organization_changes_name_kind_and_aliases() {
         )
         .await;
     no_user_errors(&data["updateOrganization"]);
+    let updated = &data["updateOrganization"]["organization"];
+    assert_eq!(updated["name"], "United Nations");
+    assert_eq!(updated["kind"], "INTERNATIONAL");
+    assert!(
+        updated["aliases"]
+            .as_array()
+            .expect("aliases")
+            .contains(&json!("U.N.")),
+        "{updated}"
+    );
     assert_eq!(
         app.db
             .count(&format!(
@@ -820,7 +877,7 @@ async fn update_organization_changes_name_kind_and_aliases() {
 
 const SET_SPEAKER: &str =
     "mutation($input: SetQuoteSpeakerInput!) { setQuoteSpeaker(input: $input) {
-    quoteId userErrors { field message } } }";
+    quote { id speakerName } userErrors { field message } } }";
 
 #[tokio::test]
 async fn a_quote_speaker_correction_survives_reextraction() {
@@ -842,7 +899,7 @@ async fn a_quote_speaker_correction_survives_reextraction() {
             .data_as(&editor, SET_SPEAKER, json!({ "input": input }))
             .await;
         no_user_errors(&data["setQuoteSpeaker"]);
-        assert_eq!(data["setQuoteSpeaker"]["quoteId"], input["quote"]);
+        assert_eq!(data["setQuoteSpeaker"]["quote"]["id"], input["quote"]);
     }
     let speakers = || async {
         app.db
@@ -876,6 +933,7 @@ async fn a_quote_speaker_correction_survives_reextraction() {
         )
         .await;
     no_user_errors(&data["setQuoteSpeaker"]);
+    assert_eq!(data["setQuoteSpeaker"]["quote"]["speakerName"], Value::Null);
     assert_eq!(
         app.db
             .count(&format!(
@@ -915,7 +973,7 @@ async fn a_quote_speaker_correction_survives_reextraction() {
         let data = app
             .data_as(&editor, SET_SPEAKER, json!({ "input": input }))
             .await;
-        assert_eq!(data["setQuoteSpeaker"]["quoteId"], Value::Null);
+        assert_eq!(data["setQuoteSpeaker"]["quote"], Value::Null);
         assert_eq!(
             data["setQuoteSpeaker"]["userErrors"][0]["field"],
             json!(["input", field]),
@@ -927,7 +985,7 @@ async fn a_quote_speaker_correction_survives_reextraction() {
 // ---------------------------------------------------------------------------------------
 // Subscriptions
 
-const ARTICLE_ADDED: &str = "subscription($filter: ArticleAddedFilter) {
+const ARTICLE_ADDED: &str = "subscription($filter: ArticleFilter) {
     articleAdded(filter: $filter) { id title sources { outlet { name } } } }";
 
 /// The seed article as if printed in another paper under another headline.
