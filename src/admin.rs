@@ -105,3 +105,33 @@ pub async fn keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn keys_commands_parse() {
+        let cli = Cli::try_parse_from([
+            "archive", "keys", "create", "--role", "editor", "--name", "desk",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(Command::Keys(KeysArgs {
+                command: KeysCommand::Create { role, name },
+            })) => {
+                assert_eq!(role, Role::Editor);
+                assert_eq!(name, "desk");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["archive", "keys", "create", "--role", "root", "--name", "x"])
+                .is_err()
+        );
+        assert!(Cli::try_parse_from(["archive", "keys", "revoke", "na_abc"]).is_ok());
+    }
+}

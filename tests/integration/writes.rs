@@ -1096,3 +1096,26 @@ async fn subscriptions_refuse_unknown_keys() {
     let ws: Result<Ws, String> = app.websocket(json!({})).await;
     assert!(ws.is_ok(), "{:?}", ws.err());
 }
+
+#[tokio::test]
+async fn the_keys_command_revokes_a_key_by_its_prefix() {
+    use news_archive::admin::{KeysArgs, KeysCommand, keys};
+    let app = TestApp::spawn().await;
+    let token = app.db.key(Role::Editor).await;
+    let other = app.db.key(Role::Reader).await;
+    let config = crate::support::test_config(&app.db.url);
+    keys(
+        config,
+        KeysArgs {
+            command: KeysCommand::Revoke {
+                key: token[..10].to_owned(),
+            },
+        },
+    )
+    .await
+    .expect("revoked");
+    let (status, response) = app.gql_as(&token, COUNT, json!({})).await;
+    assert_eq!((status, error_code(&response)), (401, "UNAUTHENTICATED"));
+    let (status, _) = app.gql_as(&other, COUNT, json!({})).await;
+    assert_eq!(status, 200);
+}
