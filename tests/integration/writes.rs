@@ -1092,9 +1092,37 @@ async fn subscriptions_refuse_unknown_keys() {
         .err()
         .expect("refused");
     assert!(refused.contains("UNAUTHENTICATED"), "{refused}");
+    // An unknown key on the upgrade request is refused before the upgrade.
+    let refused = app
+        .websocket_with_header("Bearer na_unknown", json!({}))
+        .await
+        .err()
+        .expect("refused");
+    assert!(refused.contains("401"), "{refused}");
     // Anonymous subscribers are fine while anonymous reads are on.
     let ws: Result<Ws, String> = app.websocket(json!({})).await;
     assert!(ws.is_ok(), "{:?}", ws.err());
+}
+
+#[tokio::test]
+async fn a_key_in_the_upgrade_header_authenticates_the_subscription() {
+    let app = TestApp::spawn_with(|c| c.anonymous_reads = false).await;
+    let reader = app.db.key(Role::Reader).await;
+    let editor = app.db.key(Role::Editor).await;
+    let mut ws = app
+        .websocket_with_header(&format!("Bearer {reader}"), json!({}))
+        .await
+        .expect("connected");
+    ws.subscribe(
+        "1",
+        ARTICLE_ADDED,
+        json!({ "filter": { "section": "INTERNATIONAL" } }),
+    )
+    .await;
+    let id = app.ingest_seed(&editor).await;
+    let (sub, payload) = ws.next_data().await;
+    assert_eq!(sub, "1");
+    assert_eq!(payload["data"]["articleAdded"]["id"], json!(id));
 }
 
 #[tokio::test]

@@ -105,7 +105,16 @@ impl TestApp {
 
     /// Opens a graphql-ws connection, sending `init` as the `connection_init` payload.
     pub async fn websocket(&self, init: Value) -> Result<Ws, String> {
-        Ws::connect(self.addr, init).await
+        Ws::connect(self.addr, None, init).await
+    }
+
+    /// As [`TestApp::websocket`], with an `Authorization` header on the upgrade request.
+    pub async fn websocket_with_header(
+        &self,
+        authorization: &str,
+        init: Value,
+    ) -> Result<Ws, String> {
+        Ws::connect(self.addr, Some(authorization), init).await
     }
 
     /// Ingests the seed article with `token`; returns the article's global ID.
@@ -174,10 +183,19 @@ pub struct Ws {
 
 impl Ws {
     /// Connects and initialises; `Err` carries the close reason if the server refused.
-    pub async fn connect(addr: SocketAddr, init: Value) -> Result<Self, String> {
+    pub async fn connect(
+        addr: SocketAddr,
+        authorization: Option<&str>,
+        init: Value,
+    ) -> Result<Self, String> {
         let mut request = format!("ws://{addr}/graphql")
             .into_client_request()
             .expect("request");
+        if let Some(value) = authorization {
+            request
+                .headers_mut()
+                .insert("Authorization", value.parse().expect("header"));
+        }
         request.headers_mut().insert(
             "Sec-WebSocket-Protocol",
             "graphql-transport-ws".parse().expect("header"),
