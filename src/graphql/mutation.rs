@@ -441,6 +441,8 @@ pub struct RevokeApiKeyPayload {
 /// Changes to the archive. All need an API key: `Authorization: Bearer <token>`.
 pub struct MutationRoot;
 
+/// Changes to the archive. All need an API key (`Authorization: Bearer <token>`): ingest
+/// and corrections an editor key, key management an admin key.
 #[Object]
 impl MutationRoot {
     /// Adds one article from its text, extracting its people, organizations and quotes.

@@ -17,6 +17,8 @@ pub struct FeedMark(pub u64);
 /// Live updates, over the graphql-ws protocol (`graphql-transport-ws`) on `/graphql`.
 pub struct SubscriptionRoot;
 
+/// Live updates over the graphql-ws protocol (`graphql-transport-ws`) on `/graphql`; the
+/// API key, if any, goes in the `connection_init` payload or the upgrade request.
 #[Subscription]
 impl SubscriptionRoot {
     /// Articles as they are added to the archive (by any server or by the command line),
