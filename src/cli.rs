@@ -31,6 +31,8 @@ pub enum Command {
     Seed(crate::commands::SeedArgs),
     /// Re-run extraction over every stored raw text with the current extractor.
     Reextract,
+    /// Manage API keys: create (prints the token once), list, revoke.
+    Keys(crate::admin::KeysArgs),
 }
 
 /// Options of `archive serve`.
@@ -63,6 +65,7 @@ impl Cli {
             Command::Extract(args) => crate::commands::extract(args),
             Command::Seed(args) => crate::commands::seed(config, args).await,
             Command::Reextract => crate::commands::reextract(config).await,
+            Command::Keys(args) => crate::admin::keys(config, args).await,
         }
     }
 }

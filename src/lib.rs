@@ -5,6 +5,8 @@
 //! which reads and writes through [`db`] (diesel-async on PostgreSQL). [`ingest`] turns
 //! raw text into [`domain`] values with no IO at all. See ARCHITECTURE.md.
 
+pub mod admin;
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,9 +3,13 @@
 //! caller owns the transaction.
 
 pub mod analytics;
+pub mod api_key;
 pub mod article;
+pub mod correction;
+pub mod edit;
 pub mod entity;
 pub mod filter;
+pub mod notify;
 pub mod quote;
 pub mod raw;
 pub mod request;

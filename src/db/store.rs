@@ -388,12 +388,15 @@ async fn store_extraction(
 }
 
 /// Re-applies editors' speaker corrections to an article's quotes, oldest first, so the
-/// newest wins. Corrections are keyed by the quote's position, which re-extraction keeps.
+/// newest wins. Corrections are keyed by the quote's position, which re-extraction keeps;
+/// a speaker merged since the correction resolves to the entity it was merged into.
 async fn apply_quote_corrections(conn: &mut AsyncPgConnection, article_id: i64) -> QueryResult<()> {
     diesel::sql_query(
         "UPDATE quotes q SET
-             speaker_person_id = (c.after->>'personId')::bigint,
-             speaker_organization_id = (c.after->>'organizationId')::bigint,
+             speaker_person_id = (SELECT COALESCE(p.merged_into_id, p.id) FROM people p
+                                  WHERE p.id = (c.after->>'personId')::bigint),
+             speaker_organization_id = (SELECT COALESCE(o.merged_into_id, o.id) FROM organizations o
+                                        WHERE o.id = (c.after->>'organizationId')::bigint),
              speaker_description = c.after->>'description',
              confidence = 1
          FROM (SELECT DISTINCT ON (paragraph, start_offset) paragraph, start_offset, after

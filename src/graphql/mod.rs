@@ -8,19 +8,23 @@ pub mod entity;
 pub mod filter;
 pub mod ids;
 pub mod limits;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod quote;
+pub mod subscription;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Interface, Schema};
+use async_graphql::{Context, Interface, Schema};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::notify::ArticleFeed;
 use crate::db::request::RequestConn;
 use crate::error::{AppError, AppResult};
 
 /// The archive's schema.
-pub type ArchiveSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+pub type ArchiveSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
 /// An object with a global ID that `node(id:)` can fetch.
 #[derive(Interface)]
@@ -37,14 +41,19 @@ pub enum Node {
 }
 
 /// Builds the schema once; the HTTP layer shares it between workers.
-pub fn build_schema(config: &Config, db: Db) -> ArchiveSchema {
-    let mut builder = Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
-        .data(db)
-        // Reports each operation's cost and depth in `extensions.analyzer`, computed
-        // during validation, before anything executes.
-        .extension(async_graphql::extensions::Analyzer)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity);
+pub fn build_schema(config: &Config, db: Db, feed: ArticleFeed) -> ArchiveSchema {
+    let mut builder = Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
+    .data(db)
+    .data(feed)
+    // Reports each operation's cost and depth in `extensions.analyzer`, computed
+    // during validation, before anything executes.
+    .extension(async_graphql::extensions::Analyzer)
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -53,9 +62,13 @@ pub fn build_schema(config: &Config, db: Db) -> ArchiveSchema {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        subscription::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }
 
 /// The request's database connection.

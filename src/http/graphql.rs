@@ -2,12 +2,16 @@
 //! limit, queries only over GET, a batch length limit, and alias / field / directive
 //! limits checked on the text before execution. Every refusal is a GraphQL error with a
 //! stable `extensions.code`.
+//!
+//! The API key is checked first, before the body is read: a key that is unknown or
+//! revoked is refused for any request; a mutation needs an editor key (admin-only
+//! fields check further); a query needs a key only when anonymous reads are off.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request};
@@ -16,7 +20,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
+use crate::auth::{self, Principal, Role};
 use crate::db::request::RequestConn;
+use crate::error::ErrorCode;
 use crate::graphql::limits::{self, TextLimits};
 
 /// GraphiQL, pointed at `/graphql`.
@@ -33,14 +39,14 @@ pub async fn graphiql() -> HttpResponse {
 }
 
 /// A request refused before execution.
-struct Refusal {
+pub(super) struct Refusal {
     status: StatusCode,
     code: &'static str,
     message: String,
 }
 
 impl Refusal {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -48,7 +54,12 @@ impl Refusal {
         }
     }
 
-    fn response(self, state: &AppState) -> HttpResponse {
+    /// `CODE: message`, for a websocket close reason.
+    pub(super) fn reason(&self) -> String {
+        format!("{}: {}", self.code, self.message)
+    }
+
+    pub(super) fn response(self, state: &AppState) -> HttpResponse {
         state
             .metrics
             .graphql_refused
@@ -59,14 +70,43 @@ impl Refusal {
     }
 }
 
+/// The caller named by the `Authorization` header: `None` without the header; refused
+/// with UNAUTHENTICATED when it names no live key.
+pub(super) async fn caller(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<Option<Principal>, Refusal> {
+    let Some(value) = req.headers().get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    authenticate(state, value.to_str().unwrap_or(""))
+        .await
+        .map(Some)
+}
+
+/// The caller behind an `Authorization` value.
+pub(super) async fn authenticate(state: &AppState, value: &str) -> Result<Principal, Refusal> {
+    auth::authenticate(&state.db, value).await.map_err(|e| {
+        let status = match e.code {
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        Refusal::new(status, e.code.as_str(), e.message)
+    })
+}
+
 /// POST /graphql: one operation or a batch, as `application/json`.
 pub async fn post(
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
+    let principal = match caller(&state, &req).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal.response(&state),
+    };
     match read_post(&state, &req, payload).await {
-        Ok(batch) => execute(&state, batch, false).await,
+        Ok(batch) => execute(&state, batch, false, principal).await,
         Err(refusal) => refusal.response(&state),
     }
 }
@@ -148,7 +188,15 @@ pub struct GetParams {
 
 /// GET /graphql: a query in the URL. Mutations are refused (GET must be safe to repeat
 /// and to prefetch).
-pub async fn get(state: web::Data<AppState>, params: web::Query<GetParams>) -> HttpResponse {
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<GetParams>,
+) -> HttpResponse {
+    let principal = match caller(&state, &req).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal.response(&state),
+    };
     let params = params.into_inner();
     let Some(query) = params.query else {
         return Refusal::new(
@@ -175,10 +223,40 @@ pub async fn get(state: web::Data<AppState>, params: web::Query<GetParams>) -> H
             }
         }
     }
-    execute(&state, BatchRequest::Single(request), true).await
+    execute(&state, BatchRequest::Single(request), true, principal).await
 }
 
-async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpResponse {
+/// Refuses an operation the caller may not run.
+fn check_access(
+    state: &AppState,
+    kind: Option<OperationType>,
+    principal: Option<&Principal>,
+) -> Result<(), Refusal> {
+    let unauthenticated = || {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated.as_str(),
+            "a valid API key is required (Authorization: Bearer ...)",
+        )
+    };
+    match (kind, principal) {
+        (Some(OperationType::Mutation), None) => Err(unauthenticated()),
+        (Some(OperationType::Mutation), Some(p)) if p.role < Role::Editor => Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden.as_str(),
+            "changes need a key with the editor role",
+        )),
+        (_, None) if !state.config.anonymous_reads => Err(unauthenticated()),
+        _ => Ok(()),
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    batch: BatchRequest,
+    over_get: bool,
+    principal: Option<Principal>,
+) -> HttpResponse {
     let is_batch = matches!(batch, BatchRequest::Batch(_));
     let requests = match batch {
         BatchRequest::Single(r) => vec![r],
@@ -207,19 +285,29 @@ async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpR
         max_fields: state.config.max_fields,
     };
     let mut requests = requests;
+    let mut writes = Vec::with_capacity(requests.len());
     for request in &mut requests {
-        let Some(doc) = state.documents.get(&request.query) else {
+        let doc = state.documents.get(&request.query);
+        let shape = doc
+            .as_deref()
+            .and_then(|doc| limits::measure(doc, request.operation_name.as_deref()));
+        // A mutation over GET is refused whatever the key; then the key's rights.
+        if over_get && shape.is_some_and(|s| s.kind != OperationType::Query) {
+            return Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "only queries may be sent with GET; use POST for mutations",
+            )
+            .response(state);
+        }
+        if let Err(refusal) = check_access(state, shape.map(|s| s.kind), principal.as_ref()) {
+            return refusal.response(state);
+        }
+        writes.push(shape.is_some_and(|s| s.kind == OperationType::Mutation));
+        let Some(doc) = doc else {
             continue;
         };
-        if let Some(shape) = limits::measure(&doc, request.operation_name.as_deref()) {
-            if over_get && shape.kind != OperationType::Query {
-                return Refusal::new(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "METHOD_NOT_ALLOWED",
-                    "only queries may be sent with GET; use POST for mutations",
-                )
-                .response(state);
-            }
+        if let Some(shape) = shape {
             if shape.introspection && !state.config.introspection {
                 return Refusal::new(
                     StatusCode::FORBIDDEN,
@@ -240,9 +328,18 @@ async fn execute(state: &AppState, batch: BatchRequest, over_get: bool) -> HttpR
         .graphql_requests
         .fetch_add(1, Ordering::Relaxed);
     let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
-        let conn = Arc::new(RequestConn::new(&state.db));
-        let response = state.schema.execute(request.data(conn.clone())).await;
+    for (mut request, write) in requests.into_iter().zip(writes) {
+        // A mutation's payload is read from the primary, after its own write committed.
+        let conn = Arc::new(if write {
+            RequestConn::primary(&state.db)
+        } else {
+            RequestConn::new(&state.db)
+        });
+        request = request.data(conn.clone());
+        if let Some(principal) = &principal {
+            request = request.data(principal.clone());
+        }
+        let response = state.schema.execute(request).await;
         conn.finish().await;
         responses.push(with_codes(response));
     }

@@ -3,6 +3,7 @@
 
 mod graphql;
 mod health;
+mod subscriptions;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use anyhow::Context as _;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::notify::ArticleFeed;
 use crate::graphql::{ArchiveSchema, build_schema};
 
 /// What every handler can reach.
@@ -26,12 +28,16 @@ pub struct AppState {
     pub metrics: health::HttpMetrics,
     /// Parsed GraphQL documents by query text.
     pub documents: crate::graphql::limits::DocumentCache,
+    /// New articles, for subscriptions.
+    pub feed: ArticleFeed,
 }
 
 /// A bound, not yet running, HTTP server.
 pub struct Server {
     addr: SocketAddr,
     server: actix_web::dev::Server,
+    feed: ArticleFeed,
+    database_url: String,
 }
 
 impl Server {
@@ -45,12 +51,15 @@ impl Server {
         } else {
             config.http_workers
         };
+        let feed = ArticleFeed::new();
+        let database_url = config.database_url.clone();
         let state = web::Data::new(AppState {
-            schema: build_schema(&config, db.clone()),
+            schema: build_schema(&config, db.clone(), feed.clone()),
             db,
             config: Arc::new(config),
             metrics: health::HttpMetrics::default(),
             documents: crate::graphql::limits::DocumentCache::new(1024),
+            feed: feed.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -63,7 +72,12 @@ impl Server {
         .shutdown_timeout(30)
         .listen(listener)?
         .run();
-        Ok(Self { addr, server })
+        Ok(Self {
+            addr,
+            server,
+            feed,
+            database_url,
+        })
     }
 
     /// The address actually bound.
@@ -76,9 +90,14 @@ impl Server {
         self.server.handle()
     }
 
-    /// Serves until stopped; finishes in-flight requests on shutdown.
+    /// Serves until stopped; finishes in-flight requests on shutdown. The process's one
+    /// `LISTEN` connection for subscriptions lives exactly as long.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let listener = self.feed.listen(self.database_url);
+        tokio::select! {
+            result = self.server => result,
+            () = listener => Ok(()),
+        }
     }
 }
 
@@ -86,6 +105,12 @@ impl Server {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(graphql::graphiql))
         .route("/graphql", web::post().to(graphql::post))
+        .route(
+            "/graphql",
+            web::get()
+                .guard(actix_web::guard::fn_guard(subscriptions::is_upgrade))
+                .to(subscriptions::upgrade),
+        )
         .route("/graphql", web::get().to(graphql::get))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))

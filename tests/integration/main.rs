@@ -5,3 +5,4 @@ mod ingest;
 mod protection;
 mod read_api;
 mod support;
+mod writes;

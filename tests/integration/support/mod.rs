@@ -12,6 +12,8 @@ use news_archive::db::{self, Db, quote_ident};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
+pub mod writes;
+
 /// The server every test's database lives on.
 pub fn server_url() -> String {
     std::env::var("TEST_DATABASE_URL")
