@@ -71,7 +71,8 @@ for page in article list; do
     for c in 1 16; do
         # Warm up, then measure.
         BODY_FILE="$work/$page.json" wrk -t1 -c"$c" -d2s -s "$work/post.lua" "http://127.0.0.1:$PORT/graphql" >/dev/null
-        out=$(BODY_FILE="$work/$page.json" wrk -t2 -c"$c" -d"$DURATION" --latency -s "$work/post.lua" "http://127.0.0.1:$PORT/graphql")
+        threads=$(( c < 2 ? c : 2 ))
+        out=$(BODY_FILE="$work/$page.json" wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s "$work/post.lua" "http://127.0.0.1:$PORT/graphql")
         p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
         p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
         rps=$(echo "$out" | awk '/Requests\/sec/ { print $2 }')

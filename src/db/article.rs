@@ -99,7 +99,7 @@ pub async fn outlets_of(
 }
 
 /// A section of the tree.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = sections, check_for_backend(diesel::pg::Pg))]
 pub struct SectionRow {
     pub id: i64,
@@ -109,35 +109,18 @@ pub struct SectionRow {
     pub depth: i32,
 }
 
-/// Sections by id, with all their ancestors (so a breadcrumb can be built).
+/// Sections by id, with all their ancestors (so a breadcrumb can be built), in one
+/// statement.
 pub async fn sections_with_ancestors(
     conn: &mut AsyncPgConnection,
     ids: &[i64],
 ) -> QueryResult<Vec<SectionRow>> {
-    // Paths are "A > B > C": every ancestor's path is a prefix of the leaf's, so one
-    // lookup by the leaves' path prefixes finds them all without recursion.
-    let leaves: Vec<SectionRow> = sections::table
-        .filter(sections::id.eq_any(ids))
-        .select(SectionRow::as_select())
-        .load(conn)
-        .await?;
-    let mut prefixes: Vec<String> = Vec::new();
-    for leaf in &leaves {
-        let parts: Vec<&str> = leaf.path.split(" > ").collect();
-        for n in 1..parts.len() {
-            prefixes.push(parts[..n].join(" > "));
-        }
-    }
-    if prefixes.is_empty() {
-        return Ok(leaves);
-    }
-    let mut all: Vec<SectionRow> = sections::table
-        .filter(sections::path.eq_any(&prefixes))
-        .select(SectionRow::as_select())
-        .load(conn)
-        .await?;
-    all.extend(leaves);
-    Ok(all)
+    let mut sql = Sql::new("WITH RECURSIVE up AS (SELECT * FROM sections WHERE id = ANY(");
+    sql.bind(Bind::BigInts(ids.to_vec())).push(
+        ") UNION SELECT s.* FROM sections s JOIN up ON s.id = up.parent_id) \
+         SELECT id, parent_id, name, path, depth FROM up",
+    );
+    sql.into_query().load(conn).await
 }
 
 /// The columns of [`ArticleRow`], for hand-written queries over `articles a`.

@@ -594,3 +594,51 @@ pub async fn people_quoted_with(
     ));
     sql.into_query().load(conn).await
 }
+
+/// Every mention of a person in these articles, in text order, with the person (one
+/// statement; mentions always point at live people, merges move them).
+pub async fn people_mentioned_in(
+    conn: &mut AsyncPgConnection,
+    article_ids: &[i64],
+) -> QueryResult<Vec<(MentionRow, PersonRow)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(embed)]
+        mention: MentionRow,
+        #[diesel(embed)]
+        person: PersonRow,
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT m.article_id, m.person_id AS entity_id, m.paragraph, m.start_offset, m.end_offset, m.surface, m.title, \
+         {PERSON_COLUMNS} FROM mentions m JOIN people e ON e.id = m.person_id WHERE m.article_id = ANY("
+    ));
+    sql.bind(Bind::BigInts(article_ids.to_vec()))
+        .push(") ORDER BY m.article_id, m.paragraph, m.start_offset");
+    let rows: Vec<Row> = sql.into_query().load(conn).await?;
+    Ok(rows.into_iter().map(|r| (r.mention, r.person)).collect())
+}
+
+/// As [`people_mentioned_in`], for organizations.
+pub async fn organizations_mentioned_in(
+    conn: &mut AsyncPgConnection,
+    article_ids: &[i64],
+) -> QueryResult<Vec<(MentionRow, OrganizationRow)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(embed)]
+        mention: MentionRow,
+        #[diesel(embed)]
+        organization: OrganizationRow,
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT m.article_id, m.organization_id AS entity_id, m.paragraph, m.start_offset, m.end_offset, m.surface, m.title, \
+         {ORGANIZATION_COLUMNS} FROM mentions m JOIN organizations e ON e.id = m.organization_id WHERE m.article_id = ANY("
+    ));
+    sql.bind(Bind::BigInts(article_ids.to_vec()))
+        .push(") ORDER BY m.article_id, m.paragraph, m.start_offset");
+    let rows: Vec<Row> = sql.into_query().load(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.mention, r.organization))
+        .collect())
+}

@@ -899,20 +899,37 @@ fn group_mentions<E: Clone>(
     out
 }
 
-/// The people of all articles of a batch: mentions, then the people, in two statements.
+/// Mentions and the distinct entities they point at.
+fn split_mentions<T>(
+    rows: Vec<(db_entity::MentionRow, T)>,
+    id: impl Fn(&T) -> i64,
+) -> (Vec<db_entity::MentionRow>, Vec<T>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut mentions = Vec::with_capacity(rows.len());
+    let mut entities = Vec::new();
+    for (mention, entity) in rows {
+        if seen.insert(id(&entity)) {
+            entities.push(entity);
+        }
+        mentions.push(mention);
+    }
+    (mentions, entities)
+}
+
+/// The people of all articles of a batch, with their mentions, in one statement.
 pub async fn load_article_people(
     ctx: &Context<'_>,
     article_ids: &[i64],
 ) -> AppResult<Vec<(i64, ArticlePerson)>> {
-    let mut conn = request_conn(ctx)?.get().await?;
-    let mentions = db_entity::mentions_in(&mut conn, EntityKind::Person, article_ids).await?;
-    let mut ids: Vec<i64> = mentions.iter().map(|m| m.entity_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows = db_entity::people_by_ids(&mut conn, &ids).await?;
-    drop(conn);
-    let (asked, rows): (Vec<i64>, Vec<PersonRow>) = rows.into_iter().unzip();
-    let people: HashMap<i64, Person> = asked.into_iter().zip(PersonBatch::wrap(rows)).collect();
+    let rows = {
+        let mut conn = request_conn(ctx)?.get().await?;
+        db_entity::people_mentioned_in(&mut conn, article_ids).await?
+    };
+    let (mentions, people) = split_mentions(rows, |p: &PersonRow| p.id);
+    let people: HashMap<i64, Person> = PersonBatch::wrap(people)
+        .into_iter()
+        .map(|p| (p.row().id, p))
+        .collect();
     Ok(group_mentions(mentions, &people)
         .into_iter()
         .map(|(article, (person, mentions))| {
@@ -934,22 +951,19 @@ pub async fn load_article_people(
         .collect())
 }
 
-/// The organizations of all articles of a batch, in two statements.
+/// The organizations of all articles of a batch, with their mentions, in one statement.
 pub async fn load_article_organizations(
     ctx: &Context<'_>,
     article_ids: &[i64],
 ) -> AppResult<Vec<(i64, ArticleOrganization)>> {
-    let mut conn = request_conn(ctx)?.get().await?;
-    let mentions = db_entity::mentions_in(&mut conn, EntityKind::Organization, article_ids).await?;
-    let mut ids: Vec<i64> = mentions.iter().map(|m| m.entity_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows = db_entity::organizations_by_ids(&mut conn, &ids).await?;
-    drop(conn);
-    let (asked, rows): (Vec<i64>, Vec<OrganizationRow>) = rows.into_iter().unzip();
-    let orgs: HashMap<i64, Organization> = asked
+    let rows = {
+        let mut conn = request_conn(ctx)?.get().await?;
+        db_entity::organizations_mentioned_in(&mut conn, article_ids).await?
+    };
+    let (mentions, orgs) = split_mentions(rows, |o: &OrganizationRow| o.id);
+    let orgs: HashMap<i64, Organization> = OrganizationBatch::wrap(orgs)
         .into_iter()
-        .zip(OrganizationBatch::wrap(rows))
+        .map(|o| (o.row().id, o))
         .collect();
     Ok(group_mentions(mentions, &orgs)
         .into_iter()
