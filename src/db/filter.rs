@@ -198,6 +198,7 @@ impl ArticleFilter {
         for f in &self.and {
             parts.push(f.condition());
         }
+        let combined = !self.and.is_empty() || !self.or.is_empty() || self.not.is_some();
         if !self.or.is_empty() {
             let mut s = Sql::new("(");
             for (i, f) in self.or.iter().enumerate() {
@@ -214,7 +215,11 @@ impl ArticleFilter {
             s.append(&f.condition());
             parts.push(s);
         }
-        join_and(parts)
+        let mut sql = join_and(parts);
+        if combined {
+            sql.one_off();
+        }
+        sql
     }
 }
 

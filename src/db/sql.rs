@@ -1,11 +1,17 @@
-//! A small builder for the read API's dynamic SQL: text with numbered binds, turned into
-//! one diesel `sql_query`. Page sizes are written as literals (validated integers): a
-//! bound `LIMIT $n` lets PostgreSQL pick a generic plan that can be far slower.
+//! A small builder for the read API's dynamic SQL: text with numbered binds, run as one
+//! diesel query. Page sizes are written as literals (validated integers): a bound
+//! `LIMIT $n` lets PostgreSQL pick a generic plan that can be far slower.
+//!
+//! diesel's `sql_query` opts out of the prepared-statement cache (its text could be
+//! anything), which costs a Parse round trip on every execution. [`CachedQuery`] is the
+//! same thing for text built only from this module's fragments, and is cached per
+//! connection by its SQL text.
 
 use chrono::NaiveDate;
+use diesel::QueryResult;
 use diesel::pg::Pg;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{Array, BigInt, Bool, Date, Float4, Text};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Float4, Text, Untyped};
 
 /// One bound value.
 #[derive(Debug, Clone)]
@@ -29,6 +35,9 @@ pub enum Bind {
 pub struct Sql {
     text: String,
     binds: Vec<Bind>,
+    /// Shaped freely by the client (nested filters): not worth a cached statement, and
+    /// caching every shape would let ad-hoc queries grow each connection's cache.
+    one_off: bool,
 }
 
 impl Sql {
@@ -37,6 +46,7 @@ impl Sql {
         Self {
             text: text.to_owned(),
             binds: Vec::new(),
+            one_off: false,
         }
     }
 
@@ -82,6 +92,13 @@ impl Sql {
         }
         self.text.push_str(rest);
         self.binds.extend(other.binds.iter().cloned());
+        self.one_off |= other.one_off;
+        self
+    }
+
+    /// Marks the statement as not worth caching.
+    pub fn one_off(&mut self) -> &mut Self {
+        self.one_off = true;
         self
     }
 
@@ -91,19 +108,62 @@ impl Sql {
     }
 
     /// The diesel query.
-    pub fn into_query(self) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
-        let mut query = diesel::sql_query(self.text).into_boxed();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(v) => query.bind::<Text, _>(v),
-                Bind::Date(v) => query.bind::<Date, _>(v),
-                Bind::BigInt(v) => query.bind::<BigInt, _>(v),
-                Bind::BigInts(v) => query.bind::<Array<BigInt>, _>(v),
-                Bind::Float(v) => query.bind::<Float4, _>(v),
-                Bind::Bool(v) => query.bind::<Bool, _>(v),
-            };
+    pub fn into_query(self) -> CachedQuery {
+        CachedQuery(self)
+    }
+}
+
+/// A [`Sql`] ready to run; prepared once per connection and SQL text.
+#[derive(Debug, Clone)]
+pub struct CachedQuery(Sql);
+
+impl QueryId for CachedQuery {
+    type QueryId = ();
+    // Keyed by its SQL text in the statement cache, like any dynamic query.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for CachedQuery {
+    type SqlType = Untyped;
+}
+
+impl QueryFragment<Pg> for CachedQuery {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if self.0.one_off {
+            out.unsafe_to_cache_prepared();
         }
-        query
+        // The text holds $1..$n, each once and in order (see `Sql::bind`); diesel writes
+        // its own placeholder for each bind, in the same order.
+        let mut rest = self.0.text.as_str();
+        let mut binds = self.0.binds.iter();
+        while let Some(pos) = rest.find('$') {
+            let digits = rest[pos + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            if digits == 0 {
+                out.push_sql(&rest[..=pos]);
+                rest = &rest[pos + 1..];
+                continue;
+            }
+            out.push_sql(&rest[..pos]);
+            rest = &rest[pos + 1 + digits..];
+            match binds.next() {
+                Some(Bind::Text(v)) => out.push_bind_param::<Text, _>(v)?,
+                Some(Bind::Date(v)) => out.push_bind_param::<Date, _>(v)?,
+                Some(Bind::BigInt(v)) => out.push_bind_param::<BigInt, _>(v)?,
+                Some(Bind::BigInts(v)) => out.push_bind_param::<Array<BigInt>, _>(v)?,
+                Some(Bind::Float(v)) => out.push_bind_param::<Float4, _>(v)?,
+                Some(Bind::Bool(v)) => out.push_bind_param::<Bool, _>(v)?,
+                None => {
+                    return Err(diesel::result::Error::QueryBuilderError(
+                        "more placeholders than binds".into(),
+                    ));
+                }
+            }
+        }
+        out.push_sql(rest);
+        Ok(())
     }
 }
 
