@@ -381,6 +381,13 @@ fn classify_run<'a>(
     let Some(last) = words.last().copied() else {
         return;
     };
+    // A name standing alone inside quotation marks is a title or a weapon's name
+    // (the “Storm Petrel” missile), not a person or a body.
+    let before = text[..toks[start].start].chars().next_back();
+    let after = text[toks[end - 1].end..].chars().next();
+    if matches!(before, Some('“' | '"')) && matches!(after, Some('”' | '"')) {
+        return;
+    }
     // Drop leading sentence words ("The", "In", "According").
     let mut s = 0;
     while s < words.len()
@@ -399,13 +406,14 @@ fn classify_run<'a>(
         }
         _ => None,
     };
-    if NON_ENTITY_HEADS.contains(last) {
+    // "Ministry of Digital Policy": the body's head comes first, whatever the last word.
+    let head_of = words
+        .windows(2)
+        .any(|w| ORG_HEADS.contains_key(w[0]) && (w[1] == "of" || w[1] == "for"));
+    if NON_ENTITY_HEADS.contains(last) && !head_of {
         return;
     }
-    let org_head = ORG_HEADS.contains_key(last)
-        || words
-            .windows(2)
-            .any(|w| ORG_HEADS.contains_key(w[0]) && (w[1] == "of" || w[1] == "for"));
+    let org_head = ORG_HEADS.contains_key(last) || head_of;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {

@@ -620,3 +620,35 @@ fn truncated_and_odd_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn quoted_names_are_not_entities_and_industry_words_make_companies() {
+    let text = "print PRINT\n\nSECURITY\n\nNew missile shown\n\n  • March 3, 2023\n  • , Yomiuri , p. 2\n  • JMH Translation\n\n\
+The army displayed the “Storm Petrel” missile on March 2. The Ministry of Digital Policy said Kitamura Motors \
+signed a contract with Tanabe Electric. Defense Minister Hamada Yasukazu said, “We will deploy it soon.”\n";
+    let article = parse_print(text).expect("parses");
+    let extraction = extract(&article);
+    let people: Vec<&str> = extraction.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["Hamada Yasukazu"]);
+    let orgs: Vec<(&str, crate::domain::OrgKind)> = extraction
+        .organizations
+        .iter()
+        .map(|o| (o.name.as_str(), o.kind))
+        .collect();
+    assert!(
+        orgs.contains(&(
+            "Ministry of Digital Policy",
+            crate::domain::OrgKind::Government
+        )),
+        "{orgs:?}"
+    );
+    assert!(
+        orgs.contains(&("Kitamura Motors", crate::domain::OrgKind::Company)),
+        "{orgs:?}"
+    );
+    assert!(
+        orgs.contains(&("Tanabe Electric", crate::domain::OrgKind::Company)),
+        "{orgs:?}"
+    );
+    assert!(!orgs.iter().any(|(n, _)| n.contains("Storm")), "{orgs:?}");
+}
