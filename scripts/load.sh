@@ -63,6 +63,8 @@ for page in article list; do
     body=$(curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -d @"$work/$page.json")
     if echo "$body" | grep -q '"errors"'; then echo "$page page fails: $body" >&2; exit 1; fi
 done
+rss() { awk '/VmRSS/ { print $2 " KiB" }' "/proc/$server/status"; }
+rss_before=$(rss)
 echo "article page: $slug ($(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.slug = '$slug'") quotes); list page: section $section"
 echo
 echo "| page | connections | p50 | p99 | requests/s |"
@@ -80,4 +82,6 @@ for page in article list; do
         echo "| $page | $c | $p50 | $p99 | $rps |${errors:+ $errors}"
     done
 done
+echo
+echo "server RSS: $rss_before after warm-up of one request each, $(rss) after the runs"
 rm -rf "$work"
