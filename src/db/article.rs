@@ -280,3 +280,37 @@ pub async fn mentioning(
     let rows: Vec<Row> = sql.into_query().load(conn).await?;
     Ok(rows.into_iter().map(|r| (r.owner, r.article)).collect())
 }
+
+/// An outlet as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outlets, check_for_backend(diesel::pg::Pg))]
+pub struct OutletRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub organization_id: Option<i64>,
+}
+
+/// Outlets by id.
+pub async fn outlets_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<OutletRow>> {
+    outlets::table
+        .filter(outlets::id.eq_any(ids))
+        .select(OutletRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Sections by id.
+pub async fn sections_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<SectionRow>> {
+    sections::table
+        .filter(sections::id.eq_any(ids))
+        .select(SectionRow::as_select())
+        .load(conn)
+        .await
+}

@@ -178,9 +178,11 @@ pub struct ArticleSource {
 
 /// A newspaper, broadcaster or site that publishes articles ("Yomiuri", "NHK").
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Outlet {
-    /// Global ID.
-    pub id: ID,
+    /// The row id.
+    #[graphql(skip)]
+    pub row_id: i64,
     /// URL-safe unique name.
     pub slug: String,
     /// The name as printed on sources lines.
@@ -198,9 +200,11 @@ pub struct Tag {
 
 /// A node of the section tree ("INTERNATIONAL > East Asia & Pacific").
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Section {
-    /// Global ID.
-    pub id: ID,
+    /// The row id.
+    #[graphql(skip)]
+    pub row_id: i64,
     /// This section's own name ("East Asia & Pacific").
     pub name: String,
     /// The full breadcrumb ("INTERNATIONAL > East Asia & Pacific"); pass it to the
@@ -210,10 +214,36 @@ pub struct Section {
     pub depth: i32,
 }
 
+#[async_graphql::ComplexObject]
+impl Outlet {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Outlet, self.row_id)
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Section {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Section, self.row_id)
+    }
+}
+
+impl From<&db_article::OutletRow> for Outlet {
+    fn from(row: &db_article::OutletRow) -> Self {
+        Self {
+            row_id: row.id,
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+        }
+    }
+}
+
 impl From<&SectionRow> for Section {
     fn from(row: &SectionRow) -> Self {
         Self {
-            id: ids::encode(NodeType::Section, row.id),
+            row_id: row.id,
             name: row.name.clone(),
             path: row.path.clone(),
             depth: row.depth,
@@ -476,7 +506,7 @@ impl Article {
                 rows.iter()
                     .map(|r| ArticleSource {
                         outlet: Outlet {
-                            id: ids::encode(NodeType::Outlet, r.outlet_id),
+                            row_id: r.outlet_id,
                             slug: r.slug.clone(),
                             name: r.name.clone(),
                         },

@@ -38,6 +38,10 @@ pub enum Node {
     Organization(entity::Organization),
     /// A quote.
     Quote(quote::Quote),
+    /// An outlet.
+    Outlet(article::Outlet),
+    /// A section of the section tree.
+    Section(article::Section),
 }
 
 /// Builds the schema once; the HTTP layer shares it between workers.

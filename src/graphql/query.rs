@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use super::analytics::{
     self, EntityRanking, RankedEntity, SearchHit, SearchType, TimeBucket, TimeInterval,
 };
-use super::article::{Article, ArticleBatch, ArticleConnection};
+use super::article::{Article, ArticleBatch, ArticleConnection, Outlet, Section};
 use super::entity::{
     Organization, OrganizationBatch, OrganizationConnection, Person, PersonBatch, PersonConnection,
 };
@@ -82,13 +82,19 @@ impl QueryRoot {
         };
         let people = PersonBatch::load(ctx, &of(NodeType::Person)).await?;
         let orgs = OrganizationBatch::load(ctx, &of(NodeType::Organization)).await?;
-        let (articles, quotes) = {
+        let (articles, quotes, outlets, sections) = {
             let mut conn = request_conn(ctx)?.get().await?;
             (
                 db_article::find_many(&mut conn, &of(NodeType::Article)).await?,
                 db_quote::by_ids(&mut conn, &of(NodeType::Quote)).await?,
+                db_article::outlets_by_ids(&mut conn, &of(NodeType::Outlet)).await?,
+                db_article::sections_by_ids(&mut conn, &of(NodeType::Section)).await?,
             )
         };
+        let outlets: std::collections::HashMap<i64, Outlet> =
+            outlets.iter().map(|o| (o.id, Outlet::from(o))).collect();
+        let sections: std::collections::HashMap<i64, Section> =
+            sections.iter().map(|s| (s.id, Section::from(s))).collect();
         let articles: std::collections::HashMap<i64, Article> = ArticleBatch::wrap(articles)
             .into_iter()
             .map(|a| (a.row().id, a))
@@ -105,7 +111,9 @@ impl QueryRoot {
                 NodeType::Person => people.get(&n).cloned().map(Node::Person),
                 NodeType::Organization => orgs.get(&n).cloned().map(Node::Organization),
                 NodeType::Quote => quotes.get(&n).cloned().map(Node::Quote),
-                _ => None,
+                NodeType::Outlet => outlets.get(&n).cloned().map(Node::Outlet),
+                NodeType::Section => sections.get(&n).cloned().map(Node::Section),
+                NodeType::ApiKey => None,
             })
             .collect())
     }
@@ -477,7 +485,21 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, n: i64) -> AppResult<Optio
             };
             QuoteBatch::wrap(rows).pop().map(Node::Quote)
         }
-        _ => None,
+        NodeType::Outlet => {
+            let mut conn = request_conn(ctx)?.get().await?;
+            db_article::outlets_by_ids(&mut conn, &[n])
+                .await?
+                .first()
+                .map(|o| Node::Outlet(Outlet::from(o)))
+        }
+        NodeType::Section => {
+            let mut conn = request_conn(ctx)?.get().await?;
+            db_article::sections_by_ids(&mut conn, &[n])
+                .await?
+                .first()
+                .map(|s| Node::Section(Section::from(s)))
+        }
+        NodeType::ApiKey => None,
     })
 }
 

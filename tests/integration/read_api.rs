@@ -1918,3 +1918,41 @@ async fn name_searches_treat_wildcards_and_punctuation_as_text() {
         "Andrés Manuel López Obrador"
     );
 }
+
+#[tokio::test]
+async fn outlet_and_section_ids_resolve_through_node() {
+    let (app, _) = seeded().await;
+    let data = app
+        .data(
+            "{ articles(first: 1, filter: { search: \"support Russia\", outlet: \"Yomiuri\" }) {
+                nodes { sources { outlet { id name } } sectionPath { id path } } } }",
+            json!({}),
+        )
+        .await;
+    let article = &data["articles"]["nodes"][0];
+    let outlet = &article["sources"][0]["outlet"];
+    let section = &article["sectionPath"][1];
+    assert_eq!(outlet["name"], "Yomiuri");
+    assert_eq!(section["path"], "INTERNATIONAL > East Asia & Pacific");
+    let data = app
+        .data(
+            "query($o: ID!, $s: ID!) {
+                o: node(id: $o) { __typename id ... on Outlet { name } }
+                s: node(id: $s) { __typename id ... on Section { path } }
+                both: nodes(ids: [$o, $s]) { id } }",
+            json!({ "o": outlet["id"], "s": section["id"] }),
+        )
+        .await;
+    assert_eq!(
+        data["o"],
+        json!({ "__typename": "Outlet", "id": outlet["id"], "name": "Yomiuri" })
+    );
+    assert_eq!(
+        data["s"],
+        json!({ "__typename": "Section", "id": section["id"], "path": "INTERNATIONAL > East Asia & Pacific" })
+    );
+    assert_eq!(
+        data["both"],
+        json!([{ "id": outlet["id"] }, { "id": section["id"] }])
+    );
+}
