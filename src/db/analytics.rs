@@ -96,6 +96,18 @@ pub enum Ranked {
     Speakers,
 }
 
+/// Appends `AND <column> IN (articles matching the filter)`, unless the filter is empty.
+fn in_articles(sql: &mut Sql, column: &str, articles: &ArticleFilter) {
+    let condition = articles.condition();
+    if condition.as_str() != "TRUE" {
+        sql.push(&format!(
+            " AND {column} IN (SELECT a.id FROM articles a WHERE "
+        ))
+        .append(&condition)
+        .push(")");
+    }
+}
+
 /// One entry of a ranking.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct RankRow {
@@ -144,11 +156,7 @@ pub async fn top_entities(
                  num_nonnulls(q.speaker_person_id, q.speaker_organization_id, q.speaker_description) = 1 AND ",
             );
             s.append(&quotes.condition());
-            if articles.condition().as_str() != "TRUE" {
-                s.push(" AND q.article_id IN (SELECT a.id FROM articles a WHERE ")
-                    .append(&articles.condition())
-                    .push(")");
-            }
+            in_articles(&mut s, "q.article_id", articles);
             s.push(" GROUP BY 1, 2, 3 ORDER BY count DESC, 1, 2, 3");
             s
         }
@@ -204,11 +212,7 @@ pub async fn entity_timelines(
                 .bind(Bind::BigInts(organizations.to_vec()))
                 .push(")) AND ")
                 .append(&quotes.condition());
-            if articles.condition().as_str() != "TRUE" {
-                s.push(" AND q.article_id IN (SELECT a.id FROM articles a WHERE ")
-                    .append(&articles.condition())
-                    .push(")");
-            }
+            in_articles(&mut s, "q.article_id", articles);
             s
         }
     };
@@ -250,11 +254,7 @@ pub async fn cooccurrence(
     sql.push(" OR m1.organization_id IN ");
     entity_ids(&mut sql, EntityKind::Organization, entity);
     sql.push(") AND NOT (m2.person_id IS NOT DISTINCT FROM m1.person_id AND m2.organization_id IS NOT DISTINCT FROM m1.organization_id)");
-    if articles.condition().as_str() != "TRUE" {
-        sql.push(" AND m1.article_id IN (SELECT a.id FROM articles a WHERE ")
-            .append(&articles.condition())
-            .push(")");
-    }
+    in_articles(&mut sql, "m1.article_id", articles);
     sql.push(&format!(
         " GROUP BY m2.{fk} ORDER BY count DESC, m2.{fk} LIMIT {limit}"
     ));

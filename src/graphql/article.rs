@@ -363,9 +363,7 @@ impl Article {
             .people
             .get(|| load_article_people(ctx, &batch.ids))
             .await?;
-        let items = all.get(&self.row.id).cloned().unwrap_or_default();
-        let total = Total::Known(items.len() as i64);
-        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        let (edges, info, total) = pagination::page_of_parent(&all, self.row.id, &page)?;
         Ok(ArticlePersonConnection::new(edges, info, total))
     }
 
@@ -385,9 +383,7 @@ impl Article {
             .organizations
             .get(|| load_article_organizations(ctx, &batch.ids))
             .await?;
-        let items = all.get(&self.row.id).cloned().unwrap_or_default();
-        let total = Total::Known(items.len() as i64);
-        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        let (edges, info, total) = pagination::page_of_parent(&all, self.row.id, &page)?;
         Ok(ArticleOrganizationConnection::new(edges, info, total))
     }
 
@@ -416,9 +412,7 @@ impl Article {
                     .collect())
             })
             .await?;
-        let items = all.get(&self.row.id).cloned().unwrap_or_default();
-        let total = Total::Known(items.len() as i64);
-        let (edges, info) = pagination::page_in_memory(items, &page)?;
+        let (edges, info, total) = pagination::page_of_parent(&all, self.row.id, &page)?;
         Ok(QuoteConnection::new(edges, info, total))
     }
 

@@ -10,6 +10,14 @@ use tokio::sync::OnceCell;
 
 use crate::error::AppResult;
 
+/// The distinct ids among `ids`, sorted (the parents of a batch).
+pub fn distinct(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// One relation of a batch, grouped by parent id, loaded at most once.
 pub struct Rel<T> {
     cell: OnceCell<Arc<HashMap<i64, Vec<T>>>>,

@@ -44,9 +44,7 @@ pub struct PersonBatch {
 impl PersonBatch {
     /// Wraps rows loaded together into `Person`s sharing one batch.
     pub fn wrap(rows: Vec<PersonRow>) -> Vec<Person> {
-        let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let ids = super::batch::distinct(rows.iter().map(|r| r.id));
         let batch = Arc::new(Self {
             ids,
             ..Self::default()
@@ -566,9 +564,7 @@ pub struct OrganizationBatch {
 impl OrganizationBatch {
     /// Wraps rows loaded together into `Organization`s sharing one batch.
     pub fn wrap(rows: Vec<OrganizationRow>) -> Vec<Organization> {
-        let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let ids = super::batch::distinct(rows.iter().map(|r| r.id));
         let batch = Arc::new(Self {
             ids,
             ..Self::default()

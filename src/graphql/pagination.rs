@@ -230,6 +230,21 @@ macro_rules! connection_type {
 }
 pub(crate) use connection_type;
 
+/// A page's items with their cursors.
+pub type Edges<T> = Vec<(String, T)>;
+
+/// A page of one parent's items out of a batch loaded for all parents, with its total.
+pub fn page_of_parent<T: Clone>(
+    all: &std::collections::HashMap<i64, Vec<T>>,
+    parent: i64,
+    page: &Page,
+) -> AppResult<(Edges<T>, PageInfo, Total)> {
+    let items = all.get(&parent).cloned().unwrap_or_default();
+    let total = Total::Known(items.len() as i64);
+    let (edges, info) = page_in_memory(items, page)?;
+    Ok((edges, info, total))
+}
+
 /// A page of a list already in memory (an article's people, say), with index cursors.
 pub fn page_in_memory<T>(items: Vec<T>, page: &Page) -> AppResult<(Vec<(String, T)>, PageInfo)> {
     let position = match page.cursor.as_deref() {

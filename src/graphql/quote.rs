@@ -32,18 +32,10 @@ pub struct QuoteBatch {
 impl QuoteBatch {
     /// Wraps rows loaded together into `Quote`s sharing one batch.
     pub fn wrap(rows: Vec<QuoteRow>) -> Vec<Quote> {
-        let mut person_ids: Vec<i64> = rows.iter().filter_map(|r| r.speaker_person_id).collect();
-        person_ids.sort_unstable();
-        person_ids.dedup();
-        let mut organization_ids: Vec<i64> = rows
-            .iter()
-            .filter_map(|r| r.speaker_organization_id)
-            .collect();
-        organization_ids.sort_unstable();
-        organization_ids.dedup();
-        let mut article_ids: Vec<i64> = rows.iter().map(|r| r.article_id).collect();
-        article_ids.sort_unstable();
-        article_ids.dedup();
+        let person_ids = super::batch::distinct(rows.iter().filter_map(|r| r.speaker_person_id));
+        let organization_ids =
+            super::batch::distinct(rows.iter().filter_map(|r| r.speaker_organization_id));
+        let article_ids = super::batch::distinct(rows.iter().map(|r| r.article_id));
         let batch = Arc::new(Self {
             person_ids,
             organization_ids,
