@@ -12,6 +12,16 @@ use crate::error::{AppError, AppResult};
 /// Directives on one operation above this are refused (directive overloading).
 pub const MAX_DIRECTIVES: usize = 50;
 
+/// Deepest nesting of `{`, `[` and `(` accepted in the text of a request. The parser is
+/// recursive, so text nested thousands deep would overflow a worker's stack and abort the
+/// process; the deepest legitimate operation (10 selection levels, filters nested 8 deep)
+/// stays far below this.
+pub const MAX_NESTING: usize = 64;
+
+/// Deepest nesting of lists and objects accepted in a request's variables (checked
+/// without recursion, before anything walks them recursively).
+pub const MAX_VARIABLE_NESTING: usize = 32;
+
 /// What the pre-check learned about the operation to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -72,6 +82,80 @@ impl DocumentCache {
         documents.insert(query.to_owned(), doc.clone());
         Some(doc)
     }
+}
+
+/// Refuses text nested deeper than [`MAX_NESTING`], by a linear scan that runs before any
+/// parser sees the text. Brackets inside strings, block strings and comments do not count.
+pub fn check_nesting(text: &str) -> AppResult<()> {
+    let bytes = text.as_bytes();
+    let mut depth = 0_usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() {
+                    if bytes[i..].starts_with(b"\\\"\"\"") {
+                        i += 4;
+                    } else if bytes[i..].starts_with(b"\"\"\"") {
+                        i += 2;
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(AppError::too_complex(format!(
+                        "the document nests brackets more than {MAX_NESTING} deep"
+                    )));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Refuses variables nested deeper than [`MAX_VARIABLE_NESTING`] (an explicit stack, no
+/// recursion).
+pub fn check_variable_nesting(variables: &async_graphql::Variables) -> AppResult<()> {
+    let mut stack: Vec<(&async_graphql::Value, usize)> =
+        variables.values().map(|v| (v, 1)).collect();
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_VARIABLE_NESTING {
+            return Err(AppError::too_complex(format!(
+                "variables nest lists and objects more than {MAX_VARIABLE_NESTING} deep"
+            )));
+        }
+        match value {
+            async_graphql::Value::List(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            async_graphql::Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Both nesting checks for one request: its text and its variables.
+pub fn check_request_nesting(request: &async_graphql::Request) -> AppResult<()> {
+    check_nesting(&request.query)?;
+    check_variable_nesting(&request.variables)
 }
 
 /// Parses `query` and measures the operation `operation_name` selects (the only one if
@@ -197,6 +281,64 @@ mod tests {
             },
         )
         .expect_err("refused");
+        assert_eq!(err.code, crate::error::ErrorCode::QueryTooComplex);
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_parsing_and_strings_do_not_count() {
+        let deep = format!(
+            "{{ nodes(ids: {}\"x\"{}) {{ id }} }}",
+            "[".repeat(3000),
+            "]".repeat(3000)
+        );
+        let err = check_nesting(&deep).expect_err("refused");
+        assert_eq!(err.code, crate::error::ErrorCode::QueryTooComplex);
+        let at_limit = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(check_nesting(&at_limit).is_ok());
+        let over = format!(
+            "{}{}",
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
+        );
+        assert!(check_nesting(&over).is_err());
+        // Brackets in strings, block strings and comments are text.
+        let quoted = [
+            r#"{ a(s: "[[[[\"[[[[", b: """[[[[\"""[[[[""") # [[[["#,
+            "\n}",
+        ]
+        .concat()
+        .replace("[[[[", &"[".repeat(500));
+        assert!(check_nesting(&quoted).is_ok(), "{quoted}");
+        // A document nested to the limit still parses without exhausting the stack.
+        let legit = format!(
+            "{{ a(x: {}1{}) }}",
+            "[".repeat(MAX_NESTING - 2),
+            "]".repeat(MAX_NESTING - 2)
+        );
+        assert!(check_nesting(&legit).is_ok());
+        assert!(async_graphql::parser::parse_query(&legit).is_ok());
+    }
+
+    #[test]
+    fn deep_variables_are_refused_without_recursion() {
+        let shallow =
+            async_graphql::Value::from_json(serde_json::json!({ "a": [[1]] })).expect("json");
+        let vars = async_graphql::Variables::from_value(async_graphql::Value::Object(
+            [(async_graphql::Name::new("v"), shallow)]
+                .into_iter()
+                .collect(),
+        ));
+        assert!(check_variable_nesting(&vars).is_ok());
+        let mut deep = async_graphql::Value::from(1);
+        for _ in 0..MAX_VARIABLE_NESTING + 5 {
+            deep = async_graphql::Value::List(vec![deep]);
+        }
+        let vars = async_graphql::Variables::from_value(async_graphql::Value::Object(
+            [(async_graphql::Name::new("v"), deep)]
+                .into_iter()
+                .collect(),
+        ));
+        let err = check_variable_nesting(&vars).expect_err("refused");
         assert_eq!(err.code, crate::error::ErrorCode::QueryTooComplex);
     }
 

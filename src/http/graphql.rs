@@ -280,6 +280,19 @@ async fn execute(
             rs
         }
     };
+    // Without a key, nothing runs when anonymous reads are off: refuse before parsing.
+    if principal.is_none() && !state.config.anonymous_reads {
+        return check_access(state, None, None)
+            .err()
+            .unwrap_or_else(|| {
+                Refusal::new(
+                    StatusCode::UNAUTHORIZED,
+                    ErrorCode::Unauthenticated.as_str(),
+                    "a valid API key is required",
+                )
+            })
+            .response(state);
+    }
     let text_limits = TextLimits {
         max_aliases: state.config.max_aliases,
         max_fields: state.config.max_fields,
@@ -287,6 +300,11 @@ async fn execute(
     let mut requests = requests;
     let mut writes = Vec::with_capacity(requests.len());
     for request in &mut requests {
+        // Before anything parses the text or walks the variables recursively.
+        if let Err(e) = limits::check_request_nesting(request) {
+            return Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message)
+                .response(state);
+        }
         let doc = state.documents.get(&request.query);
         let shape = doc
             .as_deref()

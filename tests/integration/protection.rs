@@ -215,3 +215,104 @@ async fn each_request_runs_under_its_statement_timeout() {
     assert_eq!(err.code.as_str(), "TIMEOUT");
     assert!(!err.message.contains("pg_sleep"));
 }
+
+/// A query literal nested `n` lists deep.
+fn nested_list_query(n: usize) -> String {
+    format!(
+        "{{ nodes(ids: {}\"x\"{}) {{ id }} }}",
+        "[".repeat(n),
+        "]".repeat(n)
+    )
+}
+
+/// `not` filters nested `n` deep in a query literal.
+fn nested_not_query(n: usize) -> String {
+    format!(
+        "{{ articles(filter: {}{{ kind: SUMMARY }}{}) {{ totalCount }} }}",
+        "{ not: ".repeat(n),
+        " }".repeat(n)
+    )
+}
+
+/// The server still answers a plain query.
+async fn assert_alive(app: &TestApp) {
+    let data = app.data("{ __typename }", json!({})).await;
+    assert_eq!(data["__typename"], "QueryRoot");
+}
+
+#[tokio::test]
+async fn deeply_nested_documents_are_refused_before_parsing_and_the_server_survives() {
+    let app = TestApp::spawn().await;
+    for query in [nested_list_query(1500), nested_not_query(1000)] {
+        let (status, body) = app.post_json(&json!({ "query": query })).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (400, "QUERY_TOO_COMPLEX"),
+            "{body}"
+        );
+        assert_alive(&app).await;
+    }
+    // The same as a ~15 KB GET URL.
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", nested_list_query(3000))])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    // Deep variables too (a `not` chain as JSON input).
+    let mut filter = json!({ "kind": "SUMMARY" });
+    for _ in 0..100 {
+        filter = json!({ "not": filter });
+    }
+    let (status, body) = app
+        .post_json(&json!({
+            "query": "query($f: ArticleFilter) { articles(filter: $f) { totalCount } }",
+            "variables": { "f": filter }
+        }))
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "QUERY_TOO_COMPLEX"),
+        "{body}"
+    );
+    assert_alive(&app).await;
+}
+
+#[tokio::test]
+async fn deeply_nested_documents_are_refused_with_anonymous_reads_off() {
+    let app = TestApp::spawn_with(|c| c.anonymous_reads = false).await;
+    let (status, body) = app
+        .post_json(&json!({ "query": nested_list_query(3000) }))
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (401, "UNAUTHENTICATED"),
+        "{body}"
+    );
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", nested_not_query(1000))])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 401);
+    let (status, body) = app.post_json(&json!({ "query": "{ __typename }" })).await;
+    assert_eq!((status, error_code(&body)), (401, "UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn nesting_up_to_the_limit_is_answered_normally() {
+    let app = TestApp::spawn().await;
+    // Filters nested as deep as the filter limit allows are a user error, not a crash.
+    let (_, body) = app
+        .post_json(&json!({ "query": nested_not_query(20) }))
+        .await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
+    let data = app.data(&nested_not_query(6), json!({})).await;
+    assert!(data["articles"]["totalCount"].is_i64());
+}
