@@ -155,6 +155,13 @@ pub async fn authenticate(db: &Db, authorization: &str) -> AppResult<Principal> 
     })
 }
 
+/// Whether the caller's key is still live (a lookup on the primary), for long-lived
+/// connections that authenticated once and run many operations.
+pub async fn is_live(db: &Db, principal: &Principal) -> AppResult<bool> {
+    let mut conn = db.write.get().await?;
+    Ok(api_key::is_live(&mut conn, principal.key_id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

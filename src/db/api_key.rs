@@ -102,3 +102,30 @@ pub async fn revoke(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option
         .await
         .optional()
 }
+
+/// Whether key `id` is live, locking its row against revocation until the caller's
+/// transaction ends (`FOR SHARE`): a write made with a key either commits before the key
+/// is revoked or is refused.
+pub async fn lock_live(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+    api_keys::table
+        .find(id)
+        .filter(api_keys::revoked_at.is_null())
+        .select(api_keys::id)
+        .for_share()
+        .first::<i64>(conn)
+        .await
+        .optional()
+        .map(|found| found.is_some())
+}
+
+/// Whether key `id` is live (not revoked).
+pub async fn is_live(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> {
+    api_keys::table
+        .find(id)
+        .filter(api_keys::revoked_at.is_null())
+        .select(api_keys::id)
+        .first::<i64>(conn)
+        .await
+        .optional()
+        .map(|found| found.is_some())
+}

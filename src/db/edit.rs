@@ -28,6 +28,8 @@ pub struct Invalid {
 pub enum EditError {
     /// The input was refused; the transaction is rolled back.
     Invalid(Invalid),
+    /// The caller's key was revoked before the change could commit.
+    Revoked,
     /// The database failed.
     Db(diesel::result::Error),
 }

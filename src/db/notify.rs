@@ -18,6 +18,10 @@ use tokio::sync::{broadcast, watch};
 /// The channel `store` notifies on.
 pub const CHANNEL: &str = "article_added";
 
+/// The channel a trigger on `api_keys` notifies when a key is revoked (payload: its id),
+/// so that every server closes the websockets opened with it.
+pub const REVOKED_CHANNEL: &str = "api_key_revoked";
+
 /// Events kept for subscriptions that start after their connection was acknowledged.
 const RECENT: usize = 256;
 
@@ -39,6 +43,7 @@ struct Recent {
 #[derive(Clone)]
 pub struct ArticleFeed {
     tx: broadcast::Sender<Added>,
+    revoked: broadcast::Sender<i64>,
     recent: Arc<Mutex<Recent>>,
     ready: Arc<watch::Sender<bool>>,
 }
@@ -53,8 +58,10 @@ impl ArticleFeed {
     /// A feed with no listener yet (see [`ArticleFeed::listen`]).
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(1024);
+        let (revoked, _) = broadcast::channel(256);
         Self {
             tx,
+            revoked,
             recent: Arc::new(Mutex::new(Recent {
                 next_seq: 1,
                 events: VecDeque::with_capacity(RECENT),
@@ -77,6 +84,16 @@ impl ArticleFeed {
         recent.events.push_back(event);
         // Sent under the lock, so `since` sees each event exactly once.
         let _ = self.tx.send(event);
+    }
+
+    /// Ids of API keys revoked from now on (by any server or the command line).
+    pub fn revocations(&self) -> broadcast::Receiver<i64> {
+        self.revoked.subscribe()
+    }
+
+    /// Tells this process's websockets that a key was revoked.
+    pub fn publish_revocation(&self, key_id: i64) {
+        let _ = self.revoked.send(key_id);
     }
 
     /// The position of the next event: a subscription started with
@@ -148,15 +165,24 @@ impl ArticleFeed {
 
     async fn listen_once(&self, database_url: &str) -> anyhow::Result<()> {
         let mut conn = AsyncPgConnection::establish(database_url).await?;
-        conn.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {REVOKED_CHANNEL}"))
+            .await?;
         self.ready.send_replace(true);
         tracing::info!("listening for new articles");
         let mut notifications = std::pin::pin!(conn.notifications_stream());
         while let Some(notification) = notifications.next().await {
             let notification = notification?;
-            match notification.payload.parse::<i64>() {
-                Ok(id) => self.publish(id),
-                Err(_) => tracing::warn!(payload = %notification.payload, "unexpected payload"),
+            match (
+                notification.channel.as_str(),
+                notification.payload.parse::<i64>(),
+            ) {
+                (CHANNEL, Ok(id)) => self.publish(id),
+                (REVOKED_CHANNEL, Ok(id)) => self.publish_revocation(id),
+                _ => tracing::warn!(
+                    channel = %notification.channel,
+                    payload = %notification.payload,
+                    "unexpected notification"
+                ),
             }
         }
         Ok(())

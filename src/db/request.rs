@@ -71,6 +71,16 @@ impl RequestConn {
         }
     }
 
+    /// As [`RequestConn::per_use`], on another pool (the primary, for mutations).
+    pub fn per_use_on(pool: Pool<AsyncPgConnection>) -> Self {
+        Self {
+            pool,
+            begin_sql: String::new(),
+            conn: Mutex::new(None),
+            per_use: true,
+        }
+    }
+
     fn on(db: &Db, pool: Pool<AsyncPgConnection>) -> Self {
         Self {
             pool,

@@ -76,20 +76,27 @@ fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a Db> {
 /// Runs `$body` (which uses the connection `$conn` and returns an `EditResult`) in a
 /// transaction on the primary with the statement timeout. Evaluates to
 /// `AppResult<Result<T, UserError>>`.
+/// The caller's key is locked against revocation for the whole transaction (and the
+/// change refused if it was revoked since the request was authenticated).
 macro_rules! write_tx {
     ($ctx:expr, |$conn:ident| $body:expr) => {{
         let db = db($ctx)?;
+        let key_id = principal($ctx)?.key_id;
         let timeout = db.timeout_sql();
         let mut pooled = db.write.get().await?;
         let result: EditResult<_> = pooled
             .transaction(async |$conn| {
                 $conn.batch_execute(&timeout).await?;
+                if !api_key::lock_live($conn, key_id).await? {
+                    return Err(EditError::Revoked);
+                }
                 $body
             })
             .await;
         match result {
             Ok(value) => Ok(Ok(value)),
             Err(EditError::Invalid(invalid)) => Ok(Err(UserError::from(invalid))),
+            Err(EditError::Revoked) => Err(AppError::unauthenticated()),
             Err(EditError::Db(e)) => Err(AppError::from(e)),
         }
     }};
@@ -782,11 +789,19 @@ impl MutationRoot {
             });
         }
         let role = Role::from(input.role);
-        let mut conn = db(ctx)?.write.get().await?;
-        let created = auth::create_key(&mut conn, &name, role).await?;
+        let token = auth::generate_token()?;
+        let hash = auth::hash_token(&token);
+        let new_key = api_key::NewApiKey {
+            name: &name,
+            role: role.as_db(),
+            token_hash: &hash,
+            token_prefix: &token[..auth::PREFIX_LEN],
+        };
+        let row = write_tx!(ctx, |conn| Ok(api_key::insert(conn, &new_key).await?))?
+            .map_err(|_| AppError::internal("creating a key was refused"))?;
         Ok(CreateApiKeyPayload {
-            api_key: Some(created.row.into()),
-            token: Some(created.token),
+            api_key: Some(row.into()),
+            token: Some(token),
             user_errors: Vec::new(),
         })
     }
@@ -806,8 +821,8 @@ impl MutationRoot {
             Ok(id) => id,
             Err(e) => return Ok(refused(e)),
         };
-        let mut conn = db(ctx)?.write.get().await?;
-        match api_key::revoke(&mut conn, id).await? {
+        let revoked = write_tx!(ctx, |conn| Ok(api_key::revoke(conn, id).await?))?;
+        match revoked.map_err(|_| AppError::internal("revoking a key was refused"))? {
             Some(row) => Ok(RevokeApiKeyPayload {
                 api_key: Some(row.into()),
                 user_errors: Vec::new(),

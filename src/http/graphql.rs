@@ -54,6 +54,11 @@ impl Refusal {
         }
     }
 
+    /// The code and the message.
+    pub(super) fn parts(&self) -> (&'static str, &str) {
+        (self.code, &self.message)
+    }
+
     /// `CODE: message`, for a websocket close reason.
     pub(super) fn reason(&self) -> String {
         format!("{}: {}", self.code, self.message)
@@ -293,53 +298,13 @@ async fn execute(
             })
             .response(state);
     }
-    let text_limits = TextLimits {
-        max_aliases: state.config.max_aliases,
-        max_fields: state.config.max_fields,
-    };
     let mut requests = requests;
     let mut writes = Vec::with_capacity(requests.len());
     for request in &mut requests {
-        // Before anything parses the text or walks the variables recursively.
-        if let Err(e) = limits::check_request_nesting(request) {
-            return Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message)
-                .response(state);
+        match admit(state, request, principal.as_ref(), over_get) {
+            Ok(kind) => writes.push(kind == Some(OperationType::Mutation)),
+            Err(refusal) => return refusal.response(state),
         }
-        let doc = state.documents.get(&request.query);
-        let shape = doc
-            .as_deref()
-            .and_then(|doc| limits::measure(doc, request.operation_name.as_deref()));
-        // A mutation over GET is refused whatever the key; then the key's rights.
-        if over_get && shape.is_some_and(|s| s.kind != OperationType::Query) {
-            return Refusal::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                "only queries may be sent with GET; use POST for mutations",
-            )
-            .response(state);
-        }
-        if let Err(refusal) = check_access(state, shape.map(|s| s.kind), principal.as_ref()) {
-            return refusal.response(state);
-        }
-        writes.push(shape.is_some_and(|s| s.kind == OperationType::Mutation));
-        let Some(doc) = doc else {
-            continue;
-        };
-        if let Some(shape) = shape {
-            if shape.introspection && !state.config.introspection {
-                return Refusal::new(
-                    StatusCode::FORBIDDEN,
-                    "FORBIDDEN",
-                    "introspection is disabled on this server",
-                )
-                .response(state);
-            }
-            if let Err(e) = limits::check(&shape, text_limits) {
-                return Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message)
-                    .response(state);
-            }
-        }
-        request.set_parsed_query((*doc).clone());
     }
     state
         .metrics
@@ -369,9 +334,57 @@ async fn execute(
     HttpResponse::Ok().json(body)
 }
 
+/// Checks one operation before it runs, whatever the transport: nesting, the caller's
+/// rights, introspection, and the alias / field / directive limits; hands the parsed
+/// document to the request. `over_get` refuses anything but queries. The operation's kind
+/// (`None` when the text does not parse: async-graphql then reports the syntax error).
+pub(super) fn admit(
+    state: &AppState,
+    request: &mut Request,
+    principal: Option<&Principal>,
+    over_get: bool,
+) -> Result<Option<OperationType>, Refusal> {
+    // Before anything parses the text or walks the variables recursively.
+    limits::check_request_nesting(request)
+        .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
+    let doc = state.documents.get(&request.query);
+    let shape = doc
+        .as_deref()
+        .and_then(|doc| limits::measure(doc, request.operation_name.as_deref()));
+    // A mutation over GET is refused whatever the key; then the key's rights.
+    if over_get && shape.is_some_and(|s| s.kind != OperationType::Query) {
+        return Err(Refusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "only queries may be sent with GET; use POST for mutations",
+        ));
+    }
+    check_access(state, shape.map(|s| s.kind), principal)?;
+    let Some(doc) = doc else {
+        return Ok(None);
+    };
+    if let Some(shape) = shape {
+        if shape.introspection && !state.config.introspection {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "introspection is disabled on this server",
+            ));
+        }
+        let text_limits = TextLimits {
+            max_aliases: state.config.max_aliases,
+            max_fields: state.config.max_fields,
+        };
+        limits::check(&shape, text_limits)
+            .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
+    }
+    request.set_parsed_query((*doc).clone());
+    Ok(shape.map(|s| s.kind))
+}
+
 /// Errors raised by async-graphql itself (parse, validation, coercion, limits) carry no
 /// code; give them one.
-fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response {
+pub(super) fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response {
     for error in &mut response.errors {
         let has_code = error
             .extensions

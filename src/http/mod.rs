@@ -5,6 +5,8 @@ mod graphql;
 mod health;
 mod subscriptions;
 
+pub use subscriptions::MAX_OPERATIONS as MAX_WS_OPERATIONS;
+
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 

@@ -1,25 +1,51 @@
-//! Subscriptions: the graphql-ws protocol (`graphql-transport-ws`, and the older
-//! `graphql-ws`) over a websocket upgrade of `GET /graphql`.
+//! Subscriptions (and any other operation) over a websocket upgrade of `GET /graphql`:
+//! the graphql-ws protocol (`graphql-transport-ws`) and the older `graphql-ws` of
+//! subscriptions-transport-ws.
 //!
-//! Authentication follows the rules of queries: a key in the upgrade request's
-//! `Authorization` header or in the `connection_init` payload
-//! (`{"Authorization": "Bearer ..."}`); an unknown or revoked key is refused (HTTP 401
-//! on the upgrade, or the socket is closed with an `UNAUTHENTICATED` reason after
-//! `connection_init`); no key at all is refused only when anonymous reads are off.
+//! Our own implementation rather than async-graphql's, because a socket lives for hours
+//! and every operation on it must pass the checks of an HTTP request:
+//! - authentication follows the rules of queries: a key in the upgrade request's
+//!   `Authorization` header or in the `connection_init` payload; an unknown or revoked key
+//!   is refused (HTTP 401 on the upgrade, or close code 4403 after `connection_init`);
+//! - each operation is admitted like an HTTP request (nesting, limits, rights), and the
+//!   key is checked again before it runs: an operation sent with a revoked key closes the
+//!   socket with 4403;
+//! - a revocation (`api_key_revoked` notification, from any server or the command line)
+//!   closes every socket opened with that key at once, with 4403; a periodic check covers
+//!   notifications missed while the listener reconnects;
+//! - at most [`MAX_OPERATIONS`] operations run at once on one socket.
 
+use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::guard::GuardContext;
+use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::Data;
-use async_graphql_actix_web::GraphQLSubscription;
+use actix_ws::{CloseCode, CloseReason, Session};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Response};
+use futures_util::stream::{AbortHandle, Abortable, SelectAll};
+use futures_util::{Stream, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
 
 use super::AppState;
-use super::graphql::{authenticate, caller};
-use crate::auth::Principal;
+use super::graphql::{admit, authenticate, caller, with_codes};
+use crate::auth::{self, Principal};
 use crate::db::request::RequestConn;
 use crate::graphql::subscription::FeedMark;
+
+/// Operations one socket may run at once.
+pub const MAX_OPERATIONS: usize = 32;
+
+/// How long a client has to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often a socket's key is checked again, in case a revocation notification was
+/// missed (the listener reconnecting, say).
+const RECHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// Whether a request asks for a websocket.
 pub fn is_upgrade(ctx: &GuardContext<'_>) -> bool {
@@ -30,9 +56,52 @@ pub fn is_upgrade(ctx: &GuardContext<'_>) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
+/// The two sub-protocols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    /// `graphql-transport-ws` (the graphql-ws library).
+    TransportWs,
+    /// `graphql-ws` (subscriptions-transport-ws, legacy).
+    LegacyWs,
+}
+
+impl Protocol {
+    /// The first protocol the client offers that we speak; the current one by default.
+    fn negotiate(req: &HttpRequest) -> Self {
+        let offered = req
+            .headers()
+            .get(SEC_WEBSOCKET_PROTOCOL)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        for name in offered.split(',').map(str::trim) {
+            match name {
+                "graphql-transport-ws" => return Self::TransportWs,
+                "graphql-ws" => return Self::LegacyWs,
+                _ => {}
+            }
+        }
+        Self::TransportWs
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::TransportWs => "graphql-transport-ws",
+            Self::LegacyWs => "graphql-ws",
+        }
+    }
+
+    /// The message type carrying a result.
+    fn next(self) -> &'static str {
+        match self {
+            Self::TransportWs => "next",
+            Self::LegacyWs => "data",
+        }
+    }
+}
+
 /// The value of an `Authorization` entry of a `connection_init` payload, if any.
-fn payload_authorization(payload: &serde_json::Value) -> Option<&str> {
-    fn find(map: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
+fn payload_authorization(payload: &Value) -> Option<&str> {
+    fn find(map: &serde_json::Map<String, Value>) -> Option<&str> {
         map.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
             .and_then(|(_, v)| v.as_str())
@@ -52,43 +121,319 @@ pub async fn upgrade(
         Ok(p) => p,
         Err(refusal) => return Ok(refusal.response(&state)),
     };
-    let init_state = state.clone();
-    GraphQLSubscription::new(state.schema.clone())
-        .on_connection_init(move |payload| async move {
-            let state = init_state;
-            let principal: Option<Principal> = match payload_authorization(&payload) {
-                Some(value) => Some(
-                    authenticate(&state, value)
-                        .await
-                        .map_err(|r| async_graphql::Error::new(r.reason()))?,
-                ),
-                None => from_header,
-            };
-            if principal.is_none() && !state.config.anonymous_reads {
-                return Err(async_graphql::Error::new(
-                    "UNAUTHENTICATED: a valid API key is required",
+    let protocol = Protocol::negotiate(&req);
+    let (mut response, session, messages) = actix_ws::handle(&req, payload)?;
+    response.headers_mut().insert(
+        SEC_WEBSOCKET_PROTOCOL,
+        HeaderValue::from_static(protocol.name()),
+    );
+    let limit = state.config.max_body_bytes;
+    let messages = messages
+        .max_frame_size(limit)
+        .aggregate_continuations()
+        .max_continuation_size(limit);
+    let socket = Socket {
+        revocations: state.feed.revocations(),
+        state: state.into_inner(),
+        protocol,
+        session,
+        principal: from_header,
+        initialised: false,
+        running: HashMap::new(),
+        generation: 0,
+        results: SelectAll::new(),
+    };
+    actix_web::rt::spawn(socket.run(messages));
+    Ok(response)
+}
+
+/// A result of one operation, tagged with its id and generation; `None` when the
+/// operation is done.
+type Tagged = Pin<Box<dyn Stream<Item = (String, u64, Option<Response>)> + Send>>;
+
+/// Why a socket is closed by the server.
+struct Close(u16, String);
+
+struct Socket {
+    state: Arc<AppState>,
+    protocol: Protocol,
+    session: Session,
+    principal: Option<Principal>,
+    initialised: bool,
+    /// Running operations by id, with the generation that tells a finished operation from
+    /// a newer one that reuses its id.
+    running: HashMap<String, (u64, AbortHandle)>,
+    generation: u64,
+    results: SelectAll<Tagged>,
+    revocations: broadcast::Receiver<i64>,
+}
+
+impl Socket {
+    async fn run(mut self, mut messages: actix_ws::AggregatedMessageStream) {
+        let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+        tokio::pin!(init_deadline);
+        let mut recheck = tokio::time::interval(RECHECK_EVERY);
+        recheck.tick().await;
+        let close = loop {
+            tokio::select! {
+                message = messages.next() => {
+                    let text = match message {
+                        Some(Ok(actix_ws::AggregatedMessage::Text(text))) => text,
+                        Some(Ok(actix_ws::AggregatedMessage::Ping(bytes))) => {
+                            if self.session.pong(&bytes).await.is_err() {
+                                break None;
+                            }
+                            continue;
+                        }
+                        Some(Ok(actix_ws::AggregatedMessage::Close(_))) | None => break None,
+                        Some(Ok(_)) => continue,
+                        Some(Err(e)) => {
+                            break Some(Close(4400, format!("BAD_REQUEST: {e}")));
+                        }
+                    };
+                    match self.on_message(&text).await {
+                        Ok(true) => {}
+                        Ok(false) => break None,
+                        Err(close) => break Some(close),
+                    }
+                }
+                Some((id, generation, response)) = self.results.next(), if !self.results.is_empty() => {
+                    if self.send_result(&id, generation, response).await.is_err() {
+                        break None;
+                    }
+                }
+                revoked = self.revocations.recv(), if self.principal.is_some() => {
+                    match revoked {
+                        Ok(key) if self.principal.as_ref().is_some_and(|p| p.key_id == key) => {
+                            break Some(revoked_close());
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            if let Err(close) = self.check_key().await {
+                                break Some(close);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ = recheck.tick(), if self.principal.is_some() => {
+                    if let Err(close) = self.check_key().await {
+                        break Some(close);
+                    }
+                }
+                () = &mut init_deadline, if !self.initialised => {
+                    break Some(Close(4408, "Connection initialisation timeout".into()));
+                }
+            }
+        };
+        for (_, (_, handle)) in self.running.drain() {
+            handle.abort();
+        }
+        let reason = close.map(|Close(code, description)| CloseReason {
+            code: CloseCode::Other(code),
+            description: Some(description),
+        });
+        let _ = self.session.close(reason).await;
+    }
+
+    /// Handles one client message; `Ok(false)` ends the connection quietly.
+    async fn on_message(&mut self, text: &str) -> Result<bool, Close> {
+        let message: Value = serde_json::from_str(text)
+            .map_err(|_| Close(4400, "BAD_REQUEST: messages are JSON objects".into()))?;
+        let kind = message["type"].as_str().unwrap_or_default();
+        match (self.protocol, kind) {
+            (_, "connection_init") => {
+                if self.initialised {
+                    return Err(Close(4429, "Too many initialisation requests".into()));
+                }
+                self.init(message.get("payload").unwrap_or(&Value::Null))
+                    .await?;
+            }
+            (Protocol::TransportWs, "ping") => {
+                self.send(json!({ "type": "pong" })).await?;
+            }
+            (Protocol::TransportWs, "pong") => {}
+            (Protocol::TransportWs, "subscribe") | (Protocol::LegacyWs, "start") => {
+                if !self.initialised {
+                    return Err(Close(4401, "Unauthorized".into()));
+                }
+                let id = message["id"]
+                    .as_str()
+                    .filter(|id| !id.is_empty())
+                    .ok_or_else(|| Close(4400, "BAD_REQUEST: an operation needs an id".into()))?
+                    .to_owned();
+                self.start(id, message.get("payload").cloned().unwrap_or_default())
+                    .await?;
+            }
+            (Protocol::TransportWs, "complete") | (Protocol::LegacyWs, "stop") => {
+                if let Some((_, handle)) = message["id"]
+                    .as_str()
+                    .and_then(|id| self.running.remove(id))
+                {
+                    handle.abort();
+                }
+            }
+            (Protocol::LegacyWs, "connection_terminate") => return Ok(false),
+            _ => {
+                return Err(Close(
+                    4400,
+                    format!("BAD_REQUEST: unexpected message type {kind:?}"),
                 ));
             }
-            // Acknowledge only once this server hears new articles, so that nothing
-            // added after the acknowledgement is missed.
-            if !state.feed.wait_ready(Duration::from_secs(5)).await {
-                tracing::warn!("acknowledging a subscriber before the article feed is listening");
+        }
+        Ok(true)
+    }
+
+    async fn init(&mut self, payload: &Value) -> Result<(), Close> {
+        if let Some(value) = payload_authorization(payload) {
+            let principal = authenticate(&self.state, value)
+                .await
+                .map_err(|refusal| Close(4403, refusal.reason()))?;
+            self.principal = Some(principal);
+        }
+        if self.principal.is_none() && !self.state.config.anonymous_reads {
+            return Err(Close(
+                4403,
+                "UNAUTHENTICATED: a valid API key is required".into(),
+            ));
+        }
+        // Acknowledge only once this server hears new articles, so that nothing added
+        // after the acknowledgement is missed.
+        if !self.state.feed.wait_ready(Duration::from_secs(5)).await {
+            tracing::warn!("acknowledging a subscriber before the article feed is listening");
+        }
+        self.initialised = true;
+        self.send(json!({ "type": "connection_ack" })).await?;
+        if self.protocol == Protocol::LegacyWs {
+            self.send(json!({ "type": "ka" })).await?;
+        }
+        Ok(())
+    }
+
+    /// Closes the socket if its key was revoked.
+    async fn check_key(&self) -> Result<(), Close> {
+        let Some(principal) = &self.principal else {
+            return Ok(());
+        };
+        match auth::is_live(&self.state.db, principal).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(revoked_close()),
+            Err(e) => {
+                // The database is unreachable: keep the socket, operations fail on their own.
+                tracing::warn!(code = e.code.as_str(), "could not check a websocket's key");
+                Ok(())
             }
-            let mut data = Data::default();
-            data.insert(Arc::new(RequestConn::per_use(&state.db)));
-            data.insert(FeedMark(state.feed.mark()));
-            if let Some(principal) = principal {
-                data.insert(principal);
+        }
+    }
+
+    async fn start(&mut self, id: String, payload: Value) -> Result<(), Close> {
+        if self.running.contains_key(&id) {
+            return Err(Close(4409, format!("Subscriber for {id} already exists")));
+        }
+        let mut request: Request = match serde_json::from_value(payload) {
+            Ok(r) => r,
+            Err(e) => {
+                return self
+                    .refuse(&id, "BAD_REQUEST", format!("not a GraphQL request: {e}"))
+                    .await;
             }
-            Ok(data)
-        })
-        .start(&req, payload)
+        };
+        if self.running.len() >= MAX_OPERATIONS {
+            return self
+                .refuse(
+                    &id,
+                    "QUERY_TOO_COMPLEX",
+                    format!("at most {MAX_OPERATIONS} operations may run on one connection"),
+                )
+                .await;
+        }
+        // The key may have been revoked since the socket opened.
+        self.check_key().await?;
+        let kind = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
+            Ok(kind) => kind,
+            Err(refusal) => {
+                let (code, message) = refusal.parts();
+                return self.refuse(&id, code, message.to_owned()).await;
+            }
+        };
+        let db = &self.state.db;
+        let conn = if kind == Some(OperationType::Mutation) {
+            RequestConn::per_use_on(db.write.clone())
+        } else {
+            RequestConn::per_use(db)
+        };
+        request = request
+            .data(Arc::new(conn))
+            .data(FeedMark(self.state.feed.mark()));
+        if let Some(principal) = &self.principal {
+            request = request.data(principal.clone());
+        }
+        let (handle, registration) = AbortHandle::new_pair();
+        let stream = Abortable::new(self.state.schema.execute_stream(request), registration);
+        self.generation += 1;
+        let generation = self.generation;
+        let tag = id.clone();
+        let done = id.clone();
+        let tagged = stream
+            .map(move |response| (tag.clone(), generation, Some(response)))
+            .chain(futures_util::stream::once(async move {
+                (done, generation, None)
+            }));
+        self.results.push(Box::pin(tagged));
+        self.running.insert(id, (generation, handle));
+        Ok(())
+    }
+
+    /// Refuses one operation without closing the socket.
+    async fn refuse(&mut self, id: &str, code: &str, message: String) -> Result<(), Close> {
+        let error = json!({ "message": message, "extensions": { "code": code } });
+        let payload = match self.protocol {
+            Protocol::TransportWs => json!([error]),
+            Protocol::LegacyWs => error,
+        };
+        self.send(json!({ "type": "error", "id": id, "payload": payload }))
+            .await
+    }
+
+    async fn send_result(
+        &mut self,
+        id: &str,
+        generation: u64,
+        response: Option<Response>,
+    ) -> Result<(), Close> {
+        if self.running.get(id).is_none_or(|(g, _)| *g != generation) {
+            // Stopped by the client (and perhaps its id reused): nothing more to say.
+            return Ok(());
+        }
+        match response {
+            Some(response) => {
+                let payload = serde_json::to_value(with_codes(response))
+                    .map_err(|_| Close(4500, "INTERNAL: a result could not be encoded".into()))?;
+                self.send(json!({ "type": self.protocol.next(), "id": id, "payload": payload }))
+                    .await
+            }
+            None => {
+                // Finished on its own: a query, or a stream that ended.
+                self.running.remove(id);
+                self.send(json!({ "type": "complete", "id": id })).await
+            }
+        }
+    }
+
+    async fn send(&mut self, message: Value) -> Result<(), Close> {
+        self.session
+            .text(message.to_string())
+            .await
+            .map_err(|_| Close(1000, "closed".into()))
+    }
+}
+
+fn revoked_close() -> Close {
+    Close(4403, "UNAUTHENTICATED: the API key was revoked".into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn the_key_is_found_at_the_top_or_under_headers() {

@@ -5,4 +5,5 @@ mod ingest;
 mod protection;
 mod read_api;
 mod support;
+mod websocket;
 mod writes;

@@ -220,7 +220,42 @@ impl Ws {
         }
     }
 
-    async fn send(&mut self, message: Value) {
+    /// Connects with the legacy `graphql-ws` protocol (subscriptions-transport-ws) and
+    /// initialises; the server acknowledges and sends a keep-alive.
+    pub async fn connect_legacy(addr: SocketAddr) -> Result<Self, String> {
+        let mut request = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .expect("request");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-ws".parse().expect("header"),
+        );
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        assert_eq!(
+            response
+                .headers()
+                .get("sec-websocket-protocol")
+                .and_then(|v| v.to_str().ok()),
+            Some("graphql-ws")
+        );
+        let mut ws = Self { socket };
+        ws.send(json!({ "type": "connection_init", "payload": {} }))
+            .await;
+        let ack = ws.next().await?;
+        if ack["type"] != "connection_ack" {
+            return Err(format!("unexpected {ack}"));
+        }
+        let ka = ws.next().await?;
+        if ka["type"] != "ka" {
+            return Err(format!("unexpected {ka}"));
+        }
+        Ok(ws)
+    }
+
+    /// Sends a protocol message as is.
+    pub async fn send(&mut self, message: Value) {
         self.socket
             .send(Message::text(message.to_string()))
             .await
@@ -252,7 +287,9 @@ impl Ws {
                     return Ok(value);
                 }
                 Some(Ok(Message::Close(frame))) => {
-                    return Err(frame.map(|f| f.reason.to_string()).unwrap_or_default());
+                    return Err(frame
+                        .map(|f| format!("{} {}", u16::from(f.code), f.reason))
+                        .unwrap_or_default());
                 }
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.to_string()),
