@@ -9,6 +9,8 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use crate::domain::OrgKind;
+
 /// One generated article: the print-view text and what it contains, for tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
@@ -55,25 +57,6 @@ pub struct GeneratedQuote {
     pub speaker: Option<String>,
     /// The unnamed source as written ("A senior government source"), when not named.
     pub speaker_description: Option<String>,
-}
-
-/// Kind of an invented organization, matching the archive's organization kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OrgKind {
-    /// Ministries and agencies.
-    GovernmentBody,
-    /// Political parties.
-    Party,
-    /// Newspapers and broadcasters.
-    MediaOutlet,
-    /// Companies.
-    Company,
-    /// International bodies.
-    InternationalBody,
-    /// Military commands and units.
-    Military,
-    /// Think tanks and associations.
-    Other,
 }
 
 /// The section tree articles are filed under: top sections and their subsections.
@@ -576,12 +559,12 @@ fn build_pools() -> Pools {
         .iter()
         .map(|s| format!("Ministry of {s}"))
         .collect();
-    b.add(ministries, 28, OrgKind::GovernmentBody, 80);
+    b.add(ministries, 28, OrgKind::Government, 80);
     let agencies = MINISTRY_SUBJECTS
         .iter()
         .map(|s| format!("{s} Agency"))
         .collect();
-    b.add(agencies, 22, OrgKind::GovernmentBody, 60);
+    b.add(agencies, 22, OrgKind::Government, 60);
     let parties = combos(PARTY_A, PARTY_B, |x, y| format!("{x} {y} Party"));
     b.add(parties, 40, OrgKind::Party, 100);
     let companies = combos(COMPANY_A, COMPANY_B, |x, y| format!("{x} {y}"));
@@ -594,7 +577,7 @@ fn build_pools() -> Pools {
             format!("{x} {y} {c}")
         }));
     }
-    b.add(intl, 50, OrgKind::InternationalBody, 90);
+    b.add(intl, 50, OrgKind::International, 90);
     let mil = combos(MIL_A, MIL_B, |x, y| format!("{x} {y}"));
     b.add(mil, 30, OrgKind::Military, 40);
     let other = combos(OTHER_A, OTHER_B, |x, y| format!("{x} {y}"));
@@ -605,7 +588,7 @@ fn build_pools() -> Pools {
         name: (*o).to_string(),
         acronym: None,
         the: !o.ends_with(" TV"),
-        kind: OrgKind::MediaOutlet,
+        kind: OrgKind::Media,
     }));
     Pools {
         people_cdf: zipf_cdf(PEOPLE, 3.0),

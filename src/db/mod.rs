@@ -2,16 +2,14 @@
 //! table (row types with their queries). Query functions take a connection so the
 //! caller owns the transaction.
 
-pub mod analytics;
 pub mod api_key;
 pub mod article;
 pub mod correction;
 pub mod edit;
-pub mod entity;
 pub mod filter;
 pub mod notify;
-pub mod quote;
 pub mod raw;
+pub mod read;
 pub mod request;
 pub mod schema;
 pub mod sql;
@@ -64,7 +62,10 @@ pub struct Db {
 }
 
 impl Db {
-    /// Builds the pools; connections are opened lazily.
+    /// Builds the pools; connections are opened lazily. The read pool is always a pool of
+    /// its own (on the replica if there is one), because its connections are set up for
+    /// requests once, when they are opened: read-only, with the statement timeout, so
+    /// that a request's one statement needs no transaction around it.
     pub fn new(
         write_url: &str,
         read_url: &str,
@@ -72,12 +73,12 @@ impl Db {
         statement_timeout: Duration,
     ) -> anyhow::Result<Self> {
         let stats = Arc::new(DbStats::default());
-        let write = pool(write_url, size, stats.clone())?;
-        let read = if read_url == write_url {
-            write.clone()
-        } else {
-            pool(read_url, size, stats.clone())?
-        };
+        let write = pool(write_url, size, stats.clone(), None)?;
+        let session = format!(
+            "SET default_transaction_read_only = on; SET statement_timeout = {}; SET jit = off",
+            statement_timeout.as_millis()
+        );
+        let read = pool(read_url, size, stats.clone(), Some(session))?;
         Ok(Self {
             write,
             read,
@@ -86,7 +87,7 @@ impl Db {
         })
     }
 
-    /// The `SET LOCAL` that bounds every statement of a request's transaction.
+    /// The `SET LOCAL` that bounds every statement of a transaction on the primary.
     pub fn timeout_sql(&self) -> String {
         format!(
             "SET LOCAL statement_timeout = {}",
@@ -95,15 +96,27 @@ impl Db {
     }
 }
 
-fn pool(url: &str, size: usize, stats: Arc<DbStats>) -> anyhow::Result<Pool<AsyncPgConnection>> {
+fn pool(
+    url: &str,
+    size: usize,
+    stats: Arc<DbStats>,
+    session: Option<String>,
+) -> anyhow::Result<Pool<AsyncPgConnection>> {
     let mut config = ManagerConfig::default();
     // Requests never leave a transaction open on a healthy connection, and diesel's
     // transaction check still runs; a test query per checkout would cost a round trip.
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         let stats = stats.clone();
+        let session = session.clone();
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;
+            if let Some(session) = &session {
+                conn.batch_execute(session)
+                    .await
+                    .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            }
+            // Counted from here on: statements of requests, not of the set-up.
             conn.set_instrumentation(StatementCounter(stats));
             Ok(conn)
         }

@@ -189,30 +189,6 @@ impl ArticleFeed {
     }
 }
 
-/// The article, if it exists and matches `filter`.
-pub async fn matching_article(
-    conn: &mut AsyncPgConnection,
-    article_id: i64,
-    filter: &super::filter::ArticleFilter,
-) -> diesel::QueryResult<Option<super::article::ArticleRow>> {
-    use diesel::OptionalExtension;
-    use diesel_async::RunQueryDsl;
-
-    use super::article::{ARTICLE_COLUMNS, ArticleRow};
-    use super::sql::{Bind, Sql};
-    let mut sql = Sql::new(&format!(
-        "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = "
-    ));
-    sql.bind(Bind::BigInt(article_id))
-        .push(" AND (")
-        .append(&filter.condition())
-        .push(")");
-    sql.into_query()
-        .get_result::<ArticleRow>(conn)
-        .await
-        .optional()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,18 @@
-//! The connection a GraphQL operation runs on: taken from the read pool on first use,
-//! inside one read-only transaction with `SET LOCAL statement_timeout`, and shared by
-//! every resolver of the request (they take turns; batching keeps the turns few).
+//! The connection a GraphQL operation reads on: taken from the read pool on first use
+//! and shared by every resolver of the request.
+//!
+//! Read pool connections are read-only and carry the statement timeout from the moment
+//! they are opened (see [`super::Db::new`]), so a request of one root field, which is
+//! one statement, runs with no transaction around it. A request of several root fields
+//! reads them in one `REPEATABLE READ` transaction, so that they see one snapshot.
+//! Mutations read their payloads from the primary, inside `BEGIN READ ONLY` with the
+//! statement timeout.
 //!
 //! Subscriptions live for hours, so they must not hold a connection between events:
 //! their `RequestConn` ([`RequestConn::per_use`]) lends a pooled connection for each use.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
@@ -14,18 +21,20 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 use super::{Conn, Db};
 use crate::error::{AppError, AppResult};
 
-/// One request's read transaction. Dropping it without [`RequestConn::finish`] leaves
-/// the transaction open, which makes the pool discard the connection instead of reusing it.
+/// One request's connection. Dropping it without [`RequestConn::finish`] leaves an open
+/// transaction open, which makes the pool discard the connection instead of reusing it.
 pub struct RequestConn {
     pool: Pool<AsyncPgConnection>,
+    /// The statement that opens the request's transaction; empty for none.
     begin_sql: String,
     conn: Mutex<Option<Conn>>,
+    in_transaction: AtomicBool,
     per_use: bool,
 }
 
 /// A connection lent by [`RequestConn::get`].
 pub enum ConnGuard<'a> {
-    /// The request's shared transaction.
+    /// The request's shared connection.
     Shared(MappedMutexGuard<'a, AsyncPgConnection>),
     /// A pooled connection of its own, returned when dropped.
     Own(Box<Conn>),
@@ -51,46 +60,52 @@ impl DerefMut for ConnGuard<'_> {
 }
 
 impl RequestConn {
-    /// A request that will read from `db`'s read pool.
+    /// A request of one root field: its statement runs alone on a read connection.
     pub fn new(db: &Db) -> Self {
-        Self::on(db, db.read.clone())
+        Self::on(db.read.clone(), String::new(), false)
+    }
+
+    /// A request of several root fields: one read-only snapshot for all of them.
+    pub fn snapshot(db: &Db) -> Self {
+        Self::on(
+            db.read.clone(),
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".into(),
+            false,
+        )
     }
 
     /// A request that reads from the primary, so it sees what it has just written
     /// (mutations: their payloads are read after their own transactions commit).
     pub fn primary(db: &Db) -> Self {
-        Self::on(db, db.write.clone())
+        Self::on(
+            db.write.clone(),
+            format!("BEGIN READ ONLY; {}", db.timeout_sql()),
+            false,
+        )
     }
 
     /// For subscriptions: every use takes a connection from the read pool and gives it
     /// back at once; nothing is held between events.
     pub fn per_use(db: &Db) -> Self {
-        Self {
-            per_use: true,
-            ..Self::new(db)
-        }
+        Self::on(db.read.clone(), String::new(), true)
     }
 
     /// As [`RequestConn::per_use`], on another pool (the primary, for mutations).
     pub fn per_use_on(pool: Pool<AsyncPgConnection>) -> Self {
+        Self::on(pool, String::new(), true)
+    }
+
+    fn on(pool: Pool<AsyncPgConnection>, begin_sql: String, per_use: bool) -> Self {
         Self {
             pool,
-            begin_sql: String::new(),
+            begin_sql,
             conn: Mutex::new(None),
-            per_use: true,
+            in_transaction: AtomicBool::new(false),
+            per_use,
         }
     }
 
-    fn on(db: &Db, pool: Pool<AsyncPgConnection>) -> Self {
-        Self {
-            pool,
-            begin_sql: format!("BEGIN READ ONLY; {}", db.timeout_sql()),
-            conn: Mutex::new(None),
-            per_use: false,
-        }
-    }
-
-    /// The request's connection, opening the transaction on first use.
+    /// The request's connection, opening its transaction (if it has one) on first use.
     pub async fn get(&self) -> AppResult<ConnGuard<'_>> {
         if self.per_use {
             return Ok(ConnGuard::Own(Box::new(self.pool.get().await?)));
@@ -98,9 +113,12 @@ impl RequestConn {
         let mut guard = self.conn.lock().await;
         if guard.is_none() {
             let mut conn = self.pool.get().await?;
-            AnsiTransactionManager::begin_transaction_sql(&mut *conn, &self.begin_sql)
-                .await
-                .map_err(AppError::from)?;
+            if !self.begin_sql.is_empty() {
+                AnsiTransactionManager::begin_transaction_sql(&mut *conn, &self.begin_sql)
+                    .await
+                    .map_err(AppError::from)?;
+                self.in_transaction.store(true, Ordering::Relaxed);
+            }
             *guard = Some(conn);
         }
         MutexGuard::try_map(guard, |c| c.as_deref_mut())
@@ -108,10 +126,11 @@ impl RequestConn {
             .map_err(|_| AppError::internal("request connection vanished"))
     }
 
-    /// Ends the transaction and returns the connection to the pool.
+    /// Ends the transaction, if any, and returns the connection to the pool.
     pub async fn finish(&self) {
         let taken = self.conn.lock().await.take();
         if let Some(mut conn) = taken
+            && self.in_transaction.load(Ordering::Relaxed)
             && let Err(e) = AnsiTransactionManager::commit_transaction(&mut *conn).await
         {
             // A failed commit leaves the manager broken: the pool drops the connection.

@@ -88,6 +88,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    entity_count_deltas (id) {
+        id -> Int8,
+        txid -> Int8,
+        person_id -> Nullable<Int8>,
+        organization_id -> Nullable<Int8>,
+        mentions -> Int8,
+        articles -> Int8,
+        quotes -> Int8,
+    }
+}
+
+diesel::table! {
     mentions (id) {
         id -> Int8,
         article_id -> Int8,
@@ -123,6 +135,9 @@ diesel::table! {
         merged_into_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        mention_count -> Int8,
+        article_count -> Int8,
+        quote_count -> Int8,
     }
 }
 
@@ -145,6 +160,9 @@ diesel::table! {
         merged_into_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        mention_count -> Int8,
+        article_count -> Int8,
+        quote_count -> Int8,
     }
 }
 
@@ -249,6 +267,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     articles,
     corrections,
+    entity_count_deltas,
     mentions,
     organization_aliases,
     organizations,

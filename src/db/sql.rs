@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Bool, Date, Float4, Text, Untyped};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Float4, Integer, Text, Untyped};
 
 /// One bound value.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub enum Bind {
     Text(String),
     /// `date`
     Date(NaiveDate),
+    /// `integer`
+    Int(i32),
     /// `bigint`
     BigInt(i64),
     /// `bigint[]`
@@ -151,6 +153,7 @@ impl QueryFragment<Pg> for CachedQuery {
             match binds.next() {
                 Some(Bind::Text(v)) => out.push_bind_param::<Text, _>(v)?,
                 Some(Bind::Date(v)) => out.push_bind_param::<Date, _>(v)?,
+                Some(Bind::Int(v)) => out.push_bind_param::<Integer, _>(v)?,
                 Some(Bind::BigInt(v)) => out.push_bind_param::<BigInt, _>(v)?,
                 Some(Bind::BigInts(v)) => out.push_bind_param::<Array<BigInt>, _>(v)?,
                 Some(Bind::Float(v)) => out.push_bind_param::<Float4, _>(v)?,

@@ -602,7 +602,7 @@ async fn resolve_organizations(
     let kinds: Vec<&str> = extraction
         .organizations
         .iter()
-        .map(|o| org_kind_db(o.kind))
+        .map(|o| crate::domain::OrgKind::as_db(o.kind))
         .collect();
     let countries: Vec<Option<String>> = extraction
         .organizations
@@ -629,20 +629,6 @@ async fn resolve_organizations(
         .await?;
     }
     Ok(ids)
-}
-
-/// The value stored in `organizations.kind`.
-pub fn org_kind_db(kind: crate::domain::OrgKind) -> &'static str {
-    use crate::domain::OrgKind;
-    match kind {
-        OrgKind::Government => "GOVERNMENT",
-        OrgKind::Party => "PARTY",
-        OrgKind::Media => "MEDIA",
-        OrgKind::Company => "COMPANY",
-        OrgKind::International => "INTERNATIONAL",
-        OrgKind::Military => "MILITARY",
-        OrgKind::Other => "OTHER",
-    }
 }
 
 #[derive(Clone, Copy)]

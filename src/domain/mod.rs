@@ -92,6 +92,34 @@ pub enum OrgKind {
     Other,
 }
 
+impl OrgKind {
+    /// The value stored in `organizations.kind`.
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Government => "GOVERNMENT",
+            Self::Party => "PARTY",
+            Self::Media => "MEDIA",
+            Self::Company => "COMPANY",
+            Self::International => "INTERNATIONAL",
+            Self::Military => "MILITARY",
+            Self::Other => "OTHER",
+        }
+    }
+
+    /// A stored kind; anything unknown is `Other`.
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "GOVERNMENT" => Self::Government,
+            "PARTY" => Self::Party,
+            "MEDIA" => Self::Media,
+            "COMPANY" => Self::Company,
+            "INTERNATIONAL" => Self::International,
+            "MILITARY" => Self::Military,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// One occurrence of an entity in the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {

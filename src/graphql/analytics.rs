@@ -1,20 +1,15 @@
-//! Analytics for data teams: timelines, top entities (with their own timelines),
-//! co-occurrence, facets, and the ranked search.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! Analytics for data teams: timelines, rankings of entities (with their own
+//! timelines), facets, and the ranked search with safe snippets.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use chrono::NaiveDate;
-use tokio::sync::OnceCell;
 
-use super::article::{Article, ArticleBatch};
-use super::entity::{Organization, OrganizationBatch, Person, PersonBatch};
+use super::article::Article;
+use super::data::{Obj, key};
+use super::entity::{Organization, Person};
 use super::ids::{self, NodeType};
-use super::quote::{Quote, QuoteBatch, UnnamedSource};
-use super::request_conn;
-use crate::db::analytics::{self as db, Bucket, Facet, Interval, RankRow, Ranked};
-use crate::db::filter::{ArticleFilter, EntityKind, QuoteFilter};
+use super::quote::{Quote, UnnamedSource};
+use crate::db::read::analytics::{Interval, MARK_END, MARK_START, SearchKind};
 use crate::error::{AppError, AppResult};
 
 /// Most entries of a ranking or facet.
@@ -30,6 +25,7 @@ pub fn ranked_size(first: i32) -> AppResult<usize> {
 
 /// Width of the buckets of a timeline.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::db::read::analytics::Interval")]
 pub enum TimeInterval {
     /// Calendar days.
     Day,
@@ -41,46 +37,22 @@ pub enum TimeInterval {
     Year,
 }
 
-impl From<TimeInterval> for Interval {
-    fn from(i: TimeInterval) -> Self {
-        match i {
-            TimeInterval::Day => Self::Day,
-            TimeInterval::Week => Self::Week,
-            TimeInterval::Month => Self::Month,
-            TimeInterval::Year => Self::Year,
-        }
-    }
-}
+/// A count for one time bucket.
+#[derive(Clone)]
+pub struct TimeBucket(pub(crate) Obj);
 
 /// A count for one time bucket.
-#[derive(SimpleObject, Clone, Debug)]
-pub struct TimeBucket {
+#[Object]
+impl TimeBucket {
     /// The first day of the bucket.
-    pub start: NaiveDate,
-    /// Items in the bucket.
-    pub count: i64,
-}
-
-impl From<&Bucket> for TimeBucket {
-    fn from(b: &Bucket) -> Self {
-        Self {
-            start: b.start,
-            count: b.count,
-        }
+    async fn start(&self) -> AppResult<NaiveDate> {
+        self.0.date("start")
     }
-}
 
-/// Counts per time bucket for the filter, oldest first (empty buckets left out).
-pub async fn timeline(
-    ctx: &Context<'_>,
-    counted: db::Counted,
-    interval: TimeInterval,
-) -> AppResult<Vec<TimeBucket>> {
-    let rows = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        db::timeline(&mut conn, &counted, interval.into()).await?
-    };
-    Ok(rows.iter().map(TimeBucket::from).collect())
+    /// Items in the bucket (0 for a bucket without any).
+    async fn count(&self) -> AppResult<i64> {
+        self.0.int("count")
+    }
 }
 
 /// What to rank in `topEntities`.
@@ -105,238 +77,99 @@ pub enum Entity {
     UnnamedSource(UnnamedSource),
 }
 
-/// Per-entity buckets of one ranking.
-type EntityTimelines = Arc<Vec<(EntityKind, Bucket)>>;
-
-/// What the entries of one ranking share: the filters, and their timelines loaded once.
-struct RankingContext {
-    ranked: Ranked,
-    articles: ArticleFilter,
-    quotes: QuoteFilter,
-    people: Vec<i64>,
-    organizations: Vec<i64>,
-    timelines: tokio::sync::Mutex<HashMap<String, Arc<OnceCell<EntityTimelines>>>>,
-}
-
 /// An entry of a ranking.
 #[derive(Clone)]
-pub struct RankedEntity {
-    entity: Entity,
-    name: String,
-    count: i64,
-    key: Option<(EntityKind, i64)>,
-    ranking: Arc<RankingContext>,
-}
+pub struct RankedEntity(pub(crate) Obj);
 
+/// An entry of a ranking.
 #[Object]
 impl RankedEntity {
     /// The entity.
-    async fn entity(&self) -> &Entity {
-        &self.entity
+    async fn entity(&self, ctx: &Context<'_>) -> AppResult<Entity> {
+        let obj = self.0.obj(key(ctx))?;
+        match obj.tag() {
+            Some("Person") => Ok(Entity::Person(Person(obj))),
+            Some("Organization") => Ok(Entity::Organization(Organization(obj))),
+            _ => Ok(Entity::UnnamedSource(UnnamedSource(obj))),
+        }
     }
 
     /// Its name (or an unnamed source's description).
-    async fn name(&self) -> &str {
-        &self.name
+    async fn name(&self) -> AppResult<&str> {
+        self.0.str("name")
     }
 
     /// Matching articles (people, organizations) or quotes (speakers).
-    async fn count(&self) -> i64 {
-        self.count
+    async fn count(&self) -> AppResult<i64> {
+        self.0.int("count")
     }
 
-    /// The same count per time bucket, restricted to this entity; loaded for every
-    /// entry of the ranking in one statement. Empty for unnamed sources.
+    /// The same count per time bucket, restricted to this entity, with every bucket of
+    /// the range (the filter's dates, else the entity's first and last), empty ones 0.
+    /// Empty for unnamed sources.
     async fn timeline(
         &self,
         ctx: &Context<'_>,
         interval: TimeInterval,
     ) -> AppResult<Vec<TimeBucket>> {
-        let Some((kind, id)) = self.key else {
-            return Ok(Vec::new());
-        };
-        let cell = {
-            let mut map = self.ranking.timelines.lock().await;
-            map.entry(format!("{interval:?}")).or_default().clone()
-        };
-        let r = &self.ranking;
-        let rows = cell
-            .get_or_try_init(|| async {
-                let mut conn = request_conn(ctx)?.get().await?;
-                let rows = db::entity_timelines(
-                    &mut conn,
-                    r.ranked,
-                    &r.people,
-                    &r.organizations,
-                    &r.articles,
-                    &r.quotes,
-                    interval.into(),
-                )
-                .await?;
-                Ok::<_, AppError>(Arc::new(rows))
-            })
-            .await?;
-        Ok(rows
-            .iter()
-            .filter(|(k, b)| *k == kind && b.owner == id)
-            .map(|(_, b)| TimeBucket::from(b))
-            .collect())
+        let _ = interval;
+        Ok(self.0.objs(key(ctx))?.into_iter().map(TimeBucket).collect())
     }
-}
-
-/// Turns ranking rows into entries, loading the people and organizations in two statements.
-async fn rank_entries(
-    ctx: &Context<'_>,
-    rows: Vec<RankRow>,
-    ranked: Ranked,
-    articles: ArticleFilter,
-    quotes: QuoteFilter,
-) -> AppResult<Vec<RankedEntity>> {
-    let people_ids: Vec<i64> = rows.iter().filter_map(|r| r.person_id).collect();
-    let org_ids: Vec<i64> = rows.iter().filter_map(|r| r.organization_id).collect();
-    let people = PersonBatch::load(ctx, &people_ids).await?;
-    let orgs = OrganizationBatch::load(ctx, &org_ids).await?;
-    let ranking = Arc::new(RankingContext {
-        ranked,
-        articles,
-        quotes,
-        people: people_ids,
-        organizations: org_ids,
-        timelines: Default::default(),
-    });
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let (entity, name, key) = if let Some(id) = r.person_id {
-                let p = people.get(&id)?.clone();
-                let name = p.row().canonical_name.clone();
-                (Entity::Person(p), name, Some((EntityKind::Person, id)))
-            } else if let Some(id) = r.organization_id {
-                let o = orgs.get(&id)?.clone();
-                let name = o.row().name.clone();
-                (
-                    Entity::Organization(o),
-                    name,
-                    Some((EntityKind::Organization, id)),
-                )
-            } else {
-                let d = r.description?;
-                (
-                    Entity::UnnamedSource(UnnamedSource {
-                        description: d.clone(),
-                    }),
-                    d,
-                    None,
-                )
-            };
-            Some(RankedEntity {
-                entity,
-                name,
-                count: r.count,
-                key,
-                ranking: ranking.clone(),
-            })
-        })
-        .collect())
-}
-
-/// The top entities for the filters.
-pub async fn top_entities(
-    ctx: &Context<'_>,
-    ranking: EntityRanking,
-    articles: ArticleFilter,
-    quotes: QuoteFilter,
-    limit: usize,
-) -> AppResult<Vec<RankedEntity>> {
-    let ranked = match ranking {
-        EntityRanking::People => Ranked::People,
-        EntityRanking::Organizations => Ranked::Organizations,
-        EntityRanking::Speakers => Ranked::Speakers,
-    };
-    let rows = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        db::top_entities(&mut conn, ranked, &articles, &quotes, limit).await?
-    };
-    rank_entries(ctx, rows, ranked, articles, quotes).await
-}
-
-/// The entities most often mentioned together with one entity.
-pub async fn cooccurrence(
-    ctx: &Context<'_>,
-    entity: &str,
-    with: EntityKind,
-    articles: ArticleFilter,
-    limit: usize,
-) -> AppResult<Vec<RankedEntity>> {
-    let rows = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        db::cooccurrence(
-            &mut conn,
-            &super::filter::entity_ref(entity),
-            with,
-            &articles,
-            limit,
-        )
-        .await?
-    };
-    let ranked = if with == EntityKind::Person {
-        Ranked::People
-    } else {
-        Ranked::Organizations
-    };
-    rank_entries(ctx, rows, ranked, articles, QuoteFilter::default()).await
 }
 
 /// One value of a facet with its count.
-#[derive(SimpleObject, Clone)]
-pub struct FacetValue {
+#[derive(Clone)]
+pub struct FacetValue(pub(crate) Obj);
+
+/// One value of a facet with its count.
+#[Object]
+impl FacetValue {
     /// The outlet's or section's global ID, for those facets.
-    pub id: Option<ID>,
+    async fn id(&self) -> AppResult<Option<ID>> {
+        let node = match self.0.opt_str("node")? {
+            Some("Outlet") => NodeType::Outlet,
+            Some("Section") => NodeType::Section,
+            _ => return Ok(None),
+        };
+        Ok(Some(ids::encode(node, self.0.int("id")?)))
+    }
+
     /// The value ("TRANSLATION", "Yomiuri", "POLITICS > Diet", "2022").
-    pub value: String,
+    async fn value(&self) -> AppResult<&str> {
+        self.0.str("value")
+    }
+
     /// Articles of the list with this value.
-    pub count: i64,
+    async fn count(&self) -> AppResult<i64> {
+        self.0.int("count")
+    }
 }
 
 /// Counts of an article list by facet, each computed only when selected.
-pub struct ArticleFacets {
-    filter: Arc<ArticleFilter>,
-}
+#[derive(Clone)]
+pub struct ArticleFacets(pub(crate) Obj);
 
 impl ArticleFacets {
-    /// Facets of the list made by `filter`.
-    pub fn new(filter: Arc<ArticleFilter>) -> Self {
-        Self { filter }
+    fn values(&self, ctx: &Context<'_>) -> AppResult<Vec<FacetValue>> {
+        Ok(self.0.objs(key(ctx))?.into_iter().map(FacetValue).collect())
     }
 
-    async fn facet(
-        &self,
-        ctx: &Context<'_>,
-        facet: Facet,
-        first: i32,
-        node: Option<NodeType>,
-    ) -> AppResult<Vec<FacetValue>> {
-        let limit = ranked_size(first)?;
-        let rows = {
-            let mut conn = request_conn(ctx)?.get().await?;
-            db::facet(&mut conn, facet, &self.filter, limit).await?
-        };
-        Ok(rows
+    fn ranked(&self, ctx: &Context<'_>) -> AppResult<Vec<RankedEntity>> {
+        Ok(self
+            .0
+            .objs(key(ctx))?
             .into_iter()
-            .map(|r| FacetValue {
-                id: node.map(|n| ids::encode(n, r.id)),
-                value: r.value,
-                count: r.count,
-            })
+            .map(RankedEntity)
             .collect())
     }
 }
 
+/// Counts of an article list by facet, each computed only when selected.
 #[Object]
 impl ArticleFacets {
     /// By kind.
     async fn kinds(&self, ctx: &Context<'_>) -> AppResult<Vec<FacetValue>> {
-        self.facet(ctx, Facet::Kind, 3, None).await
+        self.values(ctx)
     }
 
     /// By outlet, largest first.
@@ -345,8 +178,8 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i32,
     ) -> AppResult<Vec<FacetValue>> {
-        self.facet(ctx, Facet::Outlet, first, Some(NodeType::Outlet))
-            .await
+        let _ = first;
+        self.values(ctx)
     }
 
     /// By section (full path), largest first.
@@ -355,8 +188,8 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i32,
     ) -> AppResult<Vec<FacetValue>> {
-        self.facet(ctx, Facet::Section, first, Some(NodeType::Section))
-            .await
+        let _ = first;
+        self.values(ctx)
     }
 
     /// By year of publication, largest first.
@@ -365,7 +198,8 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 20)] first: i32,
     ) -> AppResult<Vec<FacetValue>> {
-        self.facet(ctx, Facet::Year, first, None).await
+        let _ = first;
+        self.values(ctx)
     }
 
     /// People mentioned in the most articles of the list.
@@ -375,14 +209,8 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i32,
     ) -> AppResult<Vec<RankedEntity>> {
-        top_entities(
-            ctx,
-            EntityRanking::People,
-            (*self.filter).clone(),
-            QuoteFilter::default(),
-            ranked_size(first)?,
-        )
-        .await
+        let _ = first;
+        self.ranked(ctx)
     }
 
     /// Organizations mentioned in the most articles of the list.
@@ -392,14 +220,8 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i32,
     ) -> AppResult<Vec<RankedEntity>> {
-        top_entities(
-            ctx,
-            EntityRanking::Organizations,
-            (*self.filter).clone(),
-            QuoteFilter::default(),
-            ranked_size(first)?,
-        )
-        .await
+        let _ = first;
+        self.ranked(ctx)
     }
 
     /// Speakers of the most quotes in the list's articles.
@@ -409,19 +231,14 @@ impl ArticleFacets {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i32,
     ) -> AppResult<Vec<RankedEntity>> {
-        top_entities(
-            ctx,
-            EntityRanking::Speakers,
-            (*self.filter).clone(),
-            QuoteFilter::default(),
-            ranked_size(first)?,
-        )
-        .await
+        let _ = first;
+        self.ranked(ctx)
     }
 }
 
 /// What `search` looks through.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::db::read::analytics::SearchKind")]
 pub enum SearchType {
     /// Article titles and bodies (full text).
     Article,
@@ -431,17 +248,6 @@ pub enum SearchType {
     Person,
     /// Names, acronyms and aliases of organizations (fuzzy).
     Organization,
-}
-
-impl SearchType {
-    fn as_db(self) -> &'static str {
-        match self {
-            Self::Article => "ARTICLE",
-            Self::Quote => "QUOTE",
-            Self::Person => "PERSON",
-            Self::Organization => "ORGANIZATION",
-        }
-    }
 }
 
 /// Anything `search` can find.
@@ -457,85 +263,138 @@ pub enum SearchResult {
     Organization(Organization),
 }
 
-/// One search result.
-#[derive(SimpleObject, Clone)]
-pub struct SearchHit {
-    /// What was found.
-    #[graphql(name = "type")]
-    pub kind: SearchType,
-    /// Relevance (full-text rank or name similarity); higher is better.
-    pub score: f32,
-    /// The matching text, matched words wrapped in `<b>…</b>`.
-    pub snippet: String,
-    /// The article, quote, person or organization.
-    pub node: SearchResult,
+/// A stretch of `snippetText` that matched the search: character offsets (Unicode
+/// scalar values), end exclusive.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
+pub struct TextRange {
+    /// First character.
+    pub start: i32,
+    /// One past the last character.
+    pub end: i32,
 }
 
-/// The ranked search.
-pub async fn search(
-    ctx: &Context<'_>,
-    query: &str,
-    types: &[SearchType],
-    limit: usize,
-) -> AppResult<Vec<SearchHit>> {
-    if query.trim().is_empty() {
-        return Err(AppError::bad_input("`query` is empty"));
+/// One search result.
+#[derive(Clone)]
+pub struct SearchHit(pub(crate) Obj);
+
+/// A raw snippet as plain text with the ranges of its highlights.
+fn highlighted(raw: &str) -> (String, Vec<TextRange>) {
+    let mut text = String::with_capacity(raw.len());
+    let mut ranges = Vec::new();
+    let mut chars = 0_i32;
+    let mut open: Option<i32> = None;
+    for c in raw.chars() {
+        match c {
+            MARK_START => open = Some(chars),
+            MARK_END => {
+                if let Some(start) = open.take() {
+                    ranges.push(TextRange { start, end: chars });
+                }
+            }
+            c => {
+                text.push(c);
+                chars += 1;
+            }
+        }
     }
-    let kinds: Vec<&str> = types.iter().map(|t| t.as_db()).collect();
-    let rows = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        db::search(&mut conn, query, &kinds, limit).await?
-    };
-    let ids_of = |kind: &str| -> Vec<i64> {
-        rows.iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.id)
-            .collect()
-    };
-    let (article_ids, quote_ids) = (ids_of("ARTICLE"), ids_of("QUOTE"));
-    let people = PersonBatch::load(ctx, &ids_of("PERSON")).await?;
-    let orgs = OrganizationBatch::load(ctx, &ids_of("ORGANIZATION")).await?;
-    let (articles, quotes) = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        let a = crate::db::article::find_many(&mut conn, &article_ids).await?;
-        let q = crate::db::quote::by_ids(&mut conn, &quote_ids).await?;
-        (a, q)
-    };
-    let articles: HashMap<i64, Article> = ArticleBatch::wrap(articles)
-        .into_iter()
-        .map(|a| (a.row().id, a))
-        .collect();
-    let quotes: HashMap<i64, Quote> = {
-        let wrapped = QuoteBatch::wrap(quotes.clone());
-        quotes.iter().map(|q| q.id).zip(wrapped).collect()
-    };
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let (kind, node) = match r.kind.as_str() {
-                "ARTICLE" => (
-                    SearchType::Article,
-                    SearchResult::Article(articles.get(&r.id)?.clone()),
-                ),
-                "QUOTE" => (
-                    SearchType::Quote,
-                    SearchResult::Quote(quotes.get(&r.id)?.clone()),
-                ),
-                "PERSON" => (
-                    SearchType::Person,
-                    SearchResult::Person(people.get(&r.id)?.clone()),
-                ),
-                _ => (
-                    SearchType::Organization,
-                    SearchResult::Organization(orgs.get(&r.id)?.clone()),
-                ),
-            };
-            Some(SearchHit {
-                kind,
-                score: r.score,
-                snippet: r.snippet,
-                node,
-            })
+    (text, ranges)
+}
+
+/// A raw snippet as safe HTML: the text escaped, highlights in `<b>…</b>`.
+fn snippet_html(raw: &str) -> String {
+    let mut html = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        match c {
+            MARK_START => html.push_str("<b>"),
+            MARK_END => html.push_str("</b>"),
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
+/// One search result.
+#[Object]
+impl SearchHit {
+    /// What was found.
+    #[graphql(name = "type")]
+    async fn kind(&self) -> AppResult<SearchType> {
+        Ok(match self.0.str("type")? {
+            "ARTICLE" => SearchType::Article,
+            "QUOTE" => SearchType::Quote,
+            "PERSON" => SearchType::Person,
+            _ => SearchType::Organization,
         })
-        .collect())
+    }
+
+    /// Relevance (full-text rank or name similarity); higher is better.
+    async fn score(&self) -> AppResult<f32> {
+        Ok(self.0.float("score")? as f32)
+    }
+
+    /// The matching text as HTML that is safe to render: the text escaped, matched
+    /// words wrapped in `<b>…</b>`.
+    async fn snippet(&self) -> AppResult<String> {
+        Ok(snippet_html(self.0.str("snippet")?))
+    }
+
+    /// The matching text as plain text (see `highlights` for the matched words).
+    async fn snippet_text(&self) -> AppResult<String> {
+        Ok(highlighted(self.0.str("snippet")?).0)
+    }
+
+    /// Where the matched words are in `snippetText`.
+    async fn highlights(&self) -> AppResult<Vec<TextRange>> {
+        Ok(highlighted(self.0.str("snippet")?).1)
+    }
+
+    /// The article, quote, person or organization.
+    async fn node(&self, ctx: &Context<'_>) -> AppResult<SearchResult> {
+        let obj = self.0.obj(key(ctx))?;
+        match obj.tag() {
+            Some("Article") => Ok(SearchResult::Article(Article(obj))),
+            Some("Quote") => Ok(SearchResult::Quote(Quote(obj))),
+            Some("Person") => Ok(SearchResult::Person(Person(obj))),
+            Some("Organization") => Ok(SearchResult::Organization(Organization(obj))),
+            other => Err(AppError::internal(format!("a search hit tagged {other:?}"))),
+        }
+    }
+}
+
+/// The kinds `search` looks through by default: everything.
+pub fn all_search_kinds() -> Vec<SearchKind> {
+    vec![
+        SearchKind::Article,
+        SearchKind::Quote,
+        SearchKind::Person,
+        SearchKind::Organization,
+    ]
+}
+
+/// The database interval of a GraphQL one.
+pub fn interval(i: TimeInterval) -> Interval {
+    i.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_escape_the_text_and_mark_only_real_highlights() {
+        let raw = format!("<img src=x onerror=alert(2)> {MARK_START}Taiwan{MARK_END} & \"more\"");
+        assert_eq!(
+            snippet_html(&raw),
+            "&lt;img src=x onerror=alert(2)&gt; <b>Taiwan</b> &amp; &quot;more&quot;"
+        );
+        let (text, ranges) = highlighted(&raw);
+        assert_eq!(text, "<img src=x onerror=alert(2)> Taiwan & \"more\"");
+        assert_eq!(ranges, vec![TextRange { start: 29, end: 35 }]);
+        assert_eq!(&text[29..35], "Taiwan");
+    }
 }

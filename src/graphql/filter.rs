@@ -8,6 +8,30 @@ use super::ids::{self, NodeType};
 use crate::db::filter::{self as db, EntityKind, EntityRef};
 use crate::error::{AppError, AppResult};
 
+/// Longest accepted full-text or name search, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Most words in one search.
+pub const MAX_SEARCH_WORDS: usize = 12;
+/// What a full-text search adds to an operation's cost (it reads an index and ranks).
+pub const SEARCH_COST: usize = 25;
+
+/// A search text within the bounds (length and words), trimmed; longer texts are a user
+/// error rather than seconds of ranking.
+pub fn bounded_search(text: &str) -> AppResult<String> {
+    let text = text.trim();
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_input(format!(
+            "a search may be at most {MAX_SEARCH_CHARS} characters long"
+        )));
+    }
+    if text.split_whitespace().count() > MAX_SEARCH_WORDS {
+        return Err(AppError::bad_input(format!(
+            "a search may have at most {MAX_SEARCH_WORDS} words"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
 /// Most conditions (nested filters included) one filter may hold.
 const MAX_FILTER_NODES: usize = 64;
 /// Deepest nesting of `and` / `or` / `not`.
@@ -99,6 +123,15 @@ pub fn entity_ref(value: &str) -> EntityRef {
 }
 
 impl ArticleFilterInput {
+    /// What the filter adds to an operation's cost: one per nested filter, and
+    /// [`SEARCH_COST`] per full-text search.
+    pub fn cost(&self) -> usize {
+        let nested = self.and.iter().chain(self.or.iter()).flatten();
+        1 + self.search.as_ref().map_or(0, |_| SEARCH_COST)
+            + nested.map(Self::cost).sum::<usize>()
+            + self.not.as_deref().map_or(0, Self::cost)
+    }
+
     /// Checks the size of the filter and translates it.
     pub fn to_db(&self) -> AppResult<db::ArticleFilter> {
         let mut nodes = 0;
@@ -120,7 +153,12 @@ impl ArticleFilterInput {
                 .map(|f| f.convert(depth + 1, nodes))
                 .collect()
         };
-        let search = self.search.clone().filter(|s| !s.trim().is_empty());
+        let search = self
+            .search
+            .as_deref()
+            .map(bounded_search)
+            .transpose()?
+            .filter(|s| !s.is_empty());
         Ok(db::ArticleFilter {
             search,
             published_from: self.published_from,
@@ -146,6 +184,12 @@ impl ArticleFilterInput {
 }
 
 impl QuoteFilterInput {
+    /// What the filter adds to an operation's cost (see [`ArticleFilterInput::cost`]).
+    pub fn cost(&self) -> usize {
+        1 + self.search.as_ref().map_or(0, |_| SEARCH_COST)
+            + self.articles.as_ref().map_or(0, ArticleFilterInput::cost)
+    }
+
     /// Translates the filter.
     pub fn to_db(&self) -> AppResult<db::QuoteFilter> {
         Ok(db::QuoteFilter {
@@ -158,7 +202,12 @@ impl QuoteFilterInput {
                 .transpose()?,
             published_from: self.published_from,
             published_to: self.published_to,
-            search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            search: self
+                .search
+                .as_deref()
+                .map(bounded_search)
+                .transpose()?
+                .filter(|s| !s.is_empty()),
             mentions: self.mentions.as_deref().map(entity_ref),
             articles: self
                 .articles

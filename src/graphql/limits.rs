@@ -35,6 +35,9 @@ pub struct Shape {
     pub directives: usize,
     /// Whether it asks for `__schema` or `__type` (introspection).
     pub introspection: bool,
+    /// Root fields other than introspection (`__typename`, `__schema`, `__type`), fragments
+    /// expanded: the statements a query costs.
+    pub roots: usize,
 }
 
 /// The limits a request is checked against.
@@ -179,8 +182,10 @@ pub fn measure(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option
         fields: 0,
         directives: op.node.directives.len(),
         introspection: false,
+        roots: 0,
     };
     walk(doc, &op.node.selection_set.node, &mut shape, 0);
+    shape.roots = roots(doc, &op.node.selection_set.node, 0);
     Some(shape)
 }
 
@@ -210,6 +215,25 @@ pub fn check(shape: &Shape, limits: TextLimits) -> AppResult<()> {
 // Fragment cycles are invalid GraphQL and refused later; the depth cap stops the walk
 // from following one forever before that.
 const MAX_WALK_DEPTH: usize = 64;
+
+fn roots(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
+    if depth > MAX_WALK_DEPTH {
+        return 0;
+    }
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => usize::from(!field.node.name.node.starts_with("__")),
+            Selection::FragmentSpread(spread) => doc
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map_or(0, |f| roots(doc, &f.node.selection_set.node, depth + 1)),
+            Selection::InlineFragment(inline) => {
+                roots(doc, &inline.node.selection_set.node, depth + 1)
+            }
+        })
+        .sum()
+}
 
 fn walk(doc: &ExecutableDocument, set: &SelectionSet, shape: &mut Shape, depth: usize) {
     if depth > MAX_WALK_DEPTH || shape.fields > 100_000 {
@@ -251,6 +275,9 @@ mod tests {
         let s = inspect(q, Some("A")).expect("parses");
         assert_eq!(s.kind, OperationType::Query);
         assert_eq!((s.fields, s.aliases, s.directives), (3, 1, 2));
+        assert_eq!(s.roots, 1);
+        let two = inspect("{ __typename a ...F } fragment F on Query { b }", None).expect("parses");
+        assert_eq!(two.roots, 2);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 pub mod analytics;
 pub mod article;
-pub mod batch;
+pub mod data;
 pub mod entity;
 pub mod filter;
 pub mod ids;
@@ -12,6 +12,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod quote;
+pub mod select;
 pub mod subscription;
 
 use async_graphql::{Context, Interface, Schema};
@@ -28,7 +29,7 @@ pub type ArchiveSchema =
 
 /// An object with a global ID that `node(id:)` can fetch.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "async_graphql::ID", desc = "Global ID."))]
+#[graphql(field(name = "id", ty = "AppResult<async_graphql::ID>", desc = "Global ID."))]
 pub enum Node {
     /// A press article.
     Article(article::Article),
@@ -42,6 +43,34 @@ pub enum Node {
     Outlet(article::Outlet),
     /// A section of the section tree.
     Section(article::Section),
+}
+
+impl Node {
+    /// The member a tagged object of a read statement stands for.
+    pub fn from_obj(obj: data::Obj) -> AppResult<Self> {
+        Ok(match obj.tag() {
+            Some("Article") => Self::Article(article::Article(obj)),
+            Some("Person") => Self::Person(entity::Person(obj)),
+            Some("Organization") => Self::Organization(entity::Organization(obj)),
+            Some("Quote") => Self::Quote(quote::Quote(obj)),
+            Some("Outlet") => Self::Outlet(article::Outlet(obj)),
+            Some("Section") => Self::Section(article::Section(obj)),
+            other => return Err(AppError::internal(format!("a node tagged {other:?}"))),
+        })
+    }
+}
+
+/// Runs one read statement on the request's connection and decodes its document;
+/// `None` when it is SQL NULL (nothing found).
+pub(crate) async fn read(
+    ctx: &Context<'_>,
+    sql: crate::db::sql::Sql,
+) -> AppResult<Option<data::Val>> {
+    let text = {
+        let mut conn = request_conn(ctx)?.get().await?;
+        crate::db::read::fetch(&mut conn, sql).await?
+    };
+    text.as_deref().map(data::decode).transpose()
 }
 
 /// Builds the schema once; the HTTP layer shares it between workers.

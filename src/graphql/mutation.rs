@@ -12,18 +12,21 @@ use async_graphql::{
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
-use super::article::{Article, ArticleBatch, ArticleKind};
-use super::entity::{Organization, OrganizationBatch, OrganizationKind, Person, PersonBatch};
+use super::article::{Article, ArticleKind};
+use super::data::Obj;
+use super::entity::{Organization, OrganizationKind, Person};
 use super::ids::{self, NodeType};
-use super::quote::{Quote, QuoteBatch};
+use super::quote::Quote;
+use super::select;
 use crate::auth::{self, Principal, Role};
+use crate::db::Db;
 use crate::db::api_key::{self, ApiKeyRow};
 use crate::db::correction::Actor;
 use crate::db::edit::{
     self, ArticleChanges, EditError, EditResult, Entity, EntityChanges, Invalid, SpeakerChoice,
 };
+use crate::db::read as plan;
 use crate::db::store::{self, RawInput, Stored};
-use crate::db::{Db, article as db_article, entity as db_entity, quote as db_quote};
 use crate::error::{AppError, AppResult};
 use crate::ingest::Format;
 use crate::load::{self, LoadError, Overrides};
@@ -114,28 +117,45 @@ fn id_of(kind: NodeType, id: &ID, field: &str) -> Result<i64, UserError> {
     ids::decode_as(kind, id).map_err(|e| UserError::new(field, e.message))
 }
 
+/// The payload object `field` of the mutation being resolved, read from the primary
+/// with the selection the client made under that field.
+async fn payload_object(
+    ctx: &Context<'_>,
+    field: &str,
+    kind: plan::NodeKind,
+    id: i64,
+) -> AppResult<Option<Obj>> {
+    let selection = select::child(ctx, field)?;
+    let sql = plan::node(&mut plan::Aliases::default(), &selection, kind, id)?;
+    Ok(super::read(ctx, sql)
+        .await?
+        .and_then(|v| v.as_obj().cloned()))
+}
+
 async fn load_article(ctx: &Context<'_>, id: i64) -> AppResult<Option<Article>> {
-    let mut conn = db(ctx)?.write.get().await?;
-    let row = db_article::find(&mut conn, id).await?;
-    Ok(row.map(|r| ArticleBatch::wrap(vec![r]).remove(0)))
+    Ok(payload_object(ctx, "article", plan::NodeKind::Article, id)
+        .await?
+        .map(Article))
 }
 
 async fn load_person(ctx: &Context<'_>, id: i64) -> AppResult<Option<Person>> {
-    let mut conn = db(ctx)?.write.get().await?;
-    let rows = db_entity::people_by_ids(&mut conn, &[id]).await?;
-    Ok(PersonBatch::wrap(rows.into_iter().map(|(_, row)| row).collect()).pop())
+    Ok(payload_object(ctx, "person", plan::NodeKind::Person, id)
+        .await?
+        .map(Person))
 }
 
 async fn load_organization(ctx: &Context<'_>, id: i64) -> AppResult<Option<Organization>> {
-    let mut conn = db(ctx)?.write.get().await?;
-    let rows = db_entity::organizations_by_ids(&mut conn, &[id]).await?;
-    Ok(OrganizationBatch::wrap(rows.into_iter().map(|(_, row)| row).collect()).pop())
+    Ok(
+        payload_object(ctx, "organization", plan::NodeKind::Organization, id)
+            .await?
+            .map(Organization),
+    )
 }
 
 async fn load_quote(ctx: &Context<'_>, id: i64) -> AppResult<Option<Quote>> {
-    let mut conn = db(ctx)?.write.get().await?;
-    let rows = db_quote::by_ids(&mut conn, &[id]).await?;
-    Ok(QuoteBatch::wrap(rows).pop())
+    Ok(payload_object(ctx, "quote", plan::NodeKind::Quote, id)
+        .await?
+        .map(Quote))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -278,19 +298,6 @@ pub struct UpdatePersonPayload {
     pub person: Option<Person>,
     /// Why the input was refused (empty on success).
     pub user_errors: Vec<UserError>,
-}
-
-/// The value stored in `organizations.kind`.
-fn org_kind_db(kind: OrganizationKind) -> &'static str {
-    match kind {
-        OrganizationKind::Government => "GOVERNMENT",
-        OrganizationKind::Party => "PARTY",
-        OrganizationKind::Media => "MEDIA",
-        OrganizationKind::Company => "COMPANY",
-        OrganizationKind::International => "INTERNATIONAL",
-        OrganizationKind::Military => "MILITARY",
-        OrganizationKind::Other => "OTHER",
-    }
 }
 
 /// Changes to an organization; omitted fields are left as they are.
@@ -450,7 +457,7 @@ pub struct MutationRoot;
 
 /// Changes to the archive. All need an API key (`Authorization: Bearer <token>`): ingest
 /// and corrections an editor key, key management an admin key.
-#[Object]
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Adds one article from its text, extracting its people, organizations and quotes.
     /// Ingesting the same text again returns the archived article. Editor role.
@@ -705,7 +712,7 @@ impl MutationRoot {
         let changes = EntityChanges {
             name: input.name,
             external_id: maybe(input.external_id),
-            kind: input.kind.map(org_kind_db),
+            kind: input.kind.map(|k| crate::domain::OrgKind::from(k).as_db()),
             add_aliases: input.add_aliases.unwrap_or_default(),
             remove_aliases: input.remove_aliases.unwrap_or_default(),
         };

@@ -3,10 +3,12 @@
 use async_graphql::{Context, Subscription};
 use futures_util::{Stream, StreamExt};
 
-use super::article::{Article, ArticleBatch};
+use super::article::Article;
 use super::filter::ArticleFilterInput;
+use super::select;
 use crate::db::Db;
-use crate::db::notify::{self, ArticleFeed};
+use crate::db::notify::ArticleFeed;
+use crate::db::read::{self as plan, Aliases};
 use crate::error::{AppError, AppResult};
 
 /// Where a websocket connection joined the feed: its subscriptions receive every
@@ -19,7 +21,7 @@ pub struct SubscriptionRoot;
 
 /// Live updates over the graphql-ws protocol (`graphql-transport-ws`) on `/graphql`; the
 /// API key, if any, goes in the `connection_init` payload or the upgrade request.
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Articles as they are added to the archive (by any server or by the command line),
     /// optionally only those matching `filter` (the filter of `articles`).
@@ -40,19 +42,26 @@ impl SubscriptionRoot {
             .data_opt::<FeedMark>()
             .map_or_else(|| feed.mark(), |m| m.0);
         let filter = filter.unwrap_or_default().to_db()?;
+        let selection = select::current(ctx)?;
         Ok(feed.since(mark).filter_map(move |article_id| {
             let db = db.clone();
             let filter = filter.clone();
+            let selection = selection.clone();
             async move {
                 let found = async {
+                    let sql = plan::article::matching(
+                        &mut Aliases::default(),
+                        &selection,
+                        article_id,
+                        &filter,
+                    )?;
                     let mut conn = db.read.get().await?;
-                    Ok::<_, AppError>(
-                        notify::matching_article(&mut conn, article_id, &filter).await?,
-                    )
+                    let text = plan::fetch(&mut conn, sql).await?;
+                    text.as_deref().map(super::data::decode).transpose()
                 }
                 .await;
                 match found {
-                    Ok(Some(row)) => Some(Ok(ArticleBatch::wrap(vec![row]).remove(0))),
+                    Ok(Some(value)) => value.as_obj().cloned().map(|o| Ok(Article(o))),
                     // Deleted meanwhile, or not wanted.
                     Ok(None) => None,
                     Err(e) => Some(Err(e)),

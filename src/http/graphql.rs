@@ -299,10 +299,10 @@ async fn execute(
             .response(state);
     }
     let mut requests = requests;
-    let mut writes = Vec::with_capacity(requests.len());
+    let mut admitted = Vec::with_capacity(requests.len());
     for request in &mut requests {
         match admit(state, request, principal.as_ref(), over_get) {
-            Ok(kind) => writes.push(kind == Some(OperationType::Mutation)),
+            Ok(a) => admitted.push(a),
             Err(refusal) => return refusal.response(state),
         }
     }
@@ -311,12 +311,13 @@ async fn execute(
         .graphql_requests
         .fetch_add(1, Ordering::Relaxed);
     let mut responses = Vec::with_capacity(requests.len());
-    for (mut request, write) in requests.into_iter().zip(writes) {
-        // A mutation's payload is read from the primary, after its own write committed.
-        let conn = Arc::new(if write {
-            RequestConn::primary(&state.db)
-        } else {
-            RequestConn::new(&state.db)
+    for (mut request, admitted) in requests.into_iter().zip(admitted) {
+        // A mutation's payload is read from the primary, after its own write committed;
+        // several root fields of a query read one snapshot.
+        let conn = Arc::new(match admitted.kind {
+            Some(OperationType::Mutation) => RequestConn::primary(&state.db),
+            _ if admitted.roots > 1 => RequestConn::snapshot(&state.db),
+            _ => RequestConn::new(&state.db),
         });
         request = request.data(conn.clone());
         if let Some(principal) = &principal {
@@ -336,14 +337,13 @@ async fn execute(
 
 /// Checks one operation before it runs, whatever the transport: nesting, the caller's
 /// rights, introspection, and the alias / field / directive limits; hands the parsed
-/// document to the request. `over_get` refuses anything but queries. The operation's kind
-/// (`None` when the text does not parse: async-graphql then reports the syntax error).
+/// document to the request. `over_get` refuses anything but queries.
 pub(super) fn admit(
     state: &AppState,
     request: &mut Request,
     principal: Option<&Principal>,
     over_get: bool,
-) -> Result<Option<OperationType>, Refusal> {
+) -> Result<Admitted, Refusal> {
     // Before anything parses the text or walks the variables recursively.
     limits::check_request_nesting(request)
         .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
@@ -361,7 +361,10 @@ pub(super) fn admit(
     }
     check_access(state, shape.map(|s| s.kind), principal)?;
     let Some(doc) = doc else {
-        return Ok(None);
+        return Ok(Admitted {
+            kind: None,
+            roots: 1,
+        });
     };
     if let Some(shape) = shape {
         if shape.introspection && !state.config.introspection {
@@ -379,7 +382,20 @@ pub(super) fn admit(
             .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
     }
     request.set_parsed_query((*doc).clone());
-    Ok(shape.map(|s| s.kind))
+    Ok(Admitted {
+        kind: shape.map(|s| s.kind),
+        roots: shape.map_or(1, |s| s.roots),
+    })
+}
+
+/// What [`admit`] learned about an operation.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Admitted {
+    /// Query, mutation or subscription; `None` when the text does not parse
+    /// (async-graphql then reports the syntax error).
+    pub(super) kind: Option<OperationType>,
+    /// Its root fields (see `limits::Shape::roots`).
+    pub(super) roots: usize,
 }
 
 /// Errors raised by async-graphql itself (parse, validation, coercion, limits) carry no

@@ -349,7 +349,7 @@ impl Socket {
         // The key may have been revoked since the socket opened.
         self.check_key().await?;
         let kind = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
-            Ok(kind) => kind,
+            Ok(admitted) => admitted.kind,
             Err(refusal) => {
                 let (code, message) = refusal.parts();
                 return self.refuse(&id, code, message.to_owned()).await;

@@ -175,10 +175,7 @@ async fn introspection_and_suggestions_follow_configuration() {
     let response = open
         .gql("{ __schema { queryType { name } } }", json!({}))
         .await;
-    assert_eq!(
-        response["data"]["__schema"]["queryType"]["name"],
-        "QueryRoot"
-    );
+    assert_eq!(response["data"]["__schema"]["queryType"]["name"], "Query");
     let response = open.gql("{ articlez { totalCount } }", json!({})).await;
     assert!(
         response["errors"][0]["message"]
@@ -199,11 +196,17 @@ async fn introspection_and_suggestions_follow_configuration() {
 }
 
 #[tokio::test]
-async fn each_request_runs_under_its_statement_timeout() {
+async fn read_connections_are_read_only_and_bounded_by_the_statement_timeout() {
     use diesel_async::RunQueryDsl;
     let app = TestApp::spawn().await;
-    let mut db = app.pools.clone();
-    db.statement_timeout = std::time::Duration::from_millis(20);
+    // Read connections carry the timeout and read-only mode from the moment they open.
+    let db = news_archive::db::Db::new(
+        &app.db.url,
+        &app.db.url,
+        1,
+        std::time::Duration::from_millis(20),
+    )
+    .expect("pools");
     let conn = news_archive::db::request::RequestConn::new(&db);
     let result = {
         let mut c = conn.get().await.expect("connection");
@@ -214,6 +217,15 @@ async fn each_request_runs_under_its_statement_timeout() {
     let err = news_archive::error::AppError::from(result.expect_err("cancelled"));
     assert_eq!(err.code.as_str(), "TIMEOUT");
     assert!(!err.message.contains("pg_sleep"));
+    let write = {
+        let mut c = conn.get().await.expect("connection");
+        diesel::sql_query("CREATE TABLE t (x int)")
+            .execute(&mut *c)
+            .await
+    };
+    let message = write.expect_err("read-only").to_string();
+    assert!(message.contains("read-only transaction"), "{message}");
+    conn.finish().await;
 }
 
 /// A query literal nested `n` lists deep.
@@ -237,7 +249,7 @@ fn nested_not_query(n: usize) -> String {
 /// The server still answers a plain query.
 async fn assert_alive(app: &TestApp) {
     let data = app.data("{ __typename }", json!({})).await;
-    assert_eq!(data["__typename"], "QueryRoot");
+    assert_eq!(data["__typename"], "Query");
 }
 
 #[tokio::test]
@@ -315,4 +327,105 @@ async fn nesting_up_to_the_limit_is_answered_normally() {
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
     let data = app.data(&nested_not_query(6), json!({})).await;
     assert!(data["articles"]["totalCount"].is_i64());
+}
+
+#[tokio::test]
+async fn search_snippets_are_safe_html_with_highlight_ranges() {
+    use news_archive::auth::Role;
+    let app = TestApp::spawn().await;
+    let editor = app.db.key(Role::Editor).await;
+    let (status, response) = app
+        .gql_as(
+            &editor,
+            "mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { userErrors { message } } }",
+            json!({ "input": { "json": {
+                "title": "Strait talks",
+                "date": "2022-03-01",
+                "body": "<img src=x onerror=alert(2)> Officials met over Taiwan on Monday & \u{E000}stayed\u{E001} late."
+            } } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{response}");
+    assert_eq!(response["data"]["ingestArticle"]["userErrors"], json!([]));
+    let data = app
+        .data(
+            "{ search(query: \"Taiwan\", types: [ARTICLE]) { snippet snippetText highlights { start end } } }",
+            json!({}),
+        )
+        .await;
+    let hit = &data["search"][0];
+    let snippet = hit["snippet"].as_str().expect("snippet");
+    assert!(!snippet.contains("<img"), "{snippet}");
+    assert!(
+        snippet.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "{snippet}"
+    );
+    assert!(snippet.contains("<b>Taiwan</b>"), "{snippet}");
+    assert!(snippet.contains("&amp;"), "{snippet}");
+    // Marker characters in the article cannot forge a highlight.
+    assert_eq!(snippet.matches("<b>").count(), 1, "{snippet}");
+    let text = hit["snippetText"].as_str().expect("text");
+    let ranges = hit["highlights"].as_array().expect("ranges");
+    assert_eq!(ranges.len(), 1);
+    let chars: Vec<char> = text.chars().collect();
+    let (start, end) = (
+        ranges[0]["start"].as_u64().expect("start") as usize,
+        ranges[0]["end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(chars[start..end].iter().collect::<String>(), "Taiwan");
+}
+
+#[tokio::test]
+async fn search_texts_are_bounded_in_length_and_words() {
+    let app = TestApp::spawn().await;
+    let long = "taiwan ".repeat(8000);
+    let many = (0..20)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (query, variables) in [
+        (
+            "query($q: String!) { search(query: $q) { score } }",
+            json!({ "q": long }),
+        ),
+        (
+            "query($q: String!) { search(query: $q) { score } }",
+            json!({ "q": many }),
+        ),
+        (
+            "query($q: String!) { articles(filter: { search: $q }) { totalCount } }",
+            json!({ "q": long }),
+        ),
+        (
+            "query($q: String!) { quotes(filter: { search: $q }) { totalCount } }",
+            json!({ "q": many }),
+        ),
+        (
+            "query($q: String!) { people(search: $q) { totalCount } }",
+            json!({ "q": long }),
+        ),
+    ] {
+        let response = app.gql(query, variables).await;
+        assert_eq!(
+            error_code(&response),
+            "BAD_USER_INPUT",
+            "{query}: {response}"
+        );
+    }
+    // A search costs more than a plain list in the cost model.
+    let plain = app
+        .gql("{ articles(first: 1) { totalCount } }", json!({}))
+        .await;
+    let searched = app
+        .gql(
+            "{ articles(first: 1, filter: { search: \"x\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let cost = |r: &Value| {
+        r["extensions"]["analyzer"]["complexity"]
+            .as_u64()
+            .expect("cost")
+    };
+    assert!(cost(&searched) >= cost(&plain) + 25, "{plain} {searched}");
 }

@@ -1147,3 +1147,141 @@ async fn the_keys_command_revokes_a_key_by_its_prefix() {
     let (status, _) = app.gql_as(&other, COUNT, json!({})).await;
     assert_eq!(status, 200);
 }
+
+// ---------------------------------------------------------------------------------------
+// Counters
+
+/// People and organizations whose stored counts differ from the mentions and quotes.
+async fn miscounted(app: &TestApp) -> i64 {
+    let per_kind = |table: &str, fk: &str, speaker: &str| {
+        format!(
+            "SELECT count(*) AS n FROM {table} e WHERE (e.mention_count, e.article_count, e.quote_count) <> (
+               (SELECT count(*) FROM mentions m WHERE m.{fk} = e.id),
+               (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.{fk} = e.id),
+               (SELECT count(*) FROM quotes q WHERE q.{speaker} = e.id))"
+        )
+    };
+    app.db
+        .count(&per_kind("people", "person_id", "speaker_person_id"))
+        .await
+        + app
+            .db
+            .count(&per_kind(
+                "organizations",
+                "organization_id",
+                "speaker_organization_id",
+            ))
+            .await
+}
+
+#[tokio::test]
+async fn entity_counters_follow_ingest_merges_corrections_reextraction_and_deletion() {
+    let app = TestApp::spawn().await;
+    let editor = app.db.key(Role::Editor).await;
+    // Concurrent ingests of articles sharing people: no lost update, no deadlock.
+    let texts: Vec<String> = (0..6)
+        .map(|i| {
+            variant(
+                if i % 2 == 0 { "Asahi" } else { "Nikkei" },
+                &format!("Variant {i}"),
+            )
+        })
+        .collect();
+    let ingests = texts
+        .iter()
+        .map(|text| app.gql_as(&editor, INGEST, json!({ "input": { "raw": text } })));
+    for (status, response) in futures_util::future::join_all(ingests).await {
+        assert_eq!(status, 200, "{response}");
+        no_user_errors(&response["data"]["ingestArticle"]);
+    }
+    assert_eq!(miscounted(&app).await, 0, "after concurrent ingests");
+    let xi = person(&app, "Xi Jinping").await;
+    let counts = app
+        .data(
+            "query($id: ID!) { person(id: $id) { mentionCount articleCount quoteCount } }",
+            json!({ "id": person_id(xi) }),
+        )
+        .await;
+    assert_eq!(counts["person"]["articleCount"], 6);
+    let xi_mentions = app
+        .db
+        .count(&format!(
+            "SELECT count(*) AS n FROM mentions WHERE person_id = {xi}"
+        ))
+        .await;
+    assert_eq!(counts["person"]["mentionCount"], xi_mentions);
+    assert!(xi_mentions > 6, "{xi_mentions}");
+
+    // A merge moves everything; the duplicate counts nothing any more.
+    let wang = person(&app, "Wang Yi").await;
+    let data = app
+        .data_as(
+            &editor,
+            MERGE_PEOPLE,
+            json!({ "from": person_id(wang), "into": person_id(xi) }),
+        )
+        .await;
+    no_user_errors(&data["mergePeople"]);
+    assert_eq!(miscounted(&app).await, 0, "after a merge");
+    assert_eq!(
+        app.db
+            .count(&format!(
+                "SELECT mention_count + article_count + quote_count AS n FROM people WHERE id = {wang}"
+            ))
+            .await,
+        0
+    );
+
+    // A speaker correction moves one quote between counts.
+    let quote = app
+        .db
+        .count(&format!(
+            "SELECT min(id) AS n FROM quotes WHERE speaker_person_id = {xi}"
+        ))
+        .await;
+    let putin = person(&app, "Vladimir Putin").await;
+    let data = app
+        .data_as(
+            &editor,
+            SET_SPEAKER,
+            json!({ "input": {
+                "quote": encode(NodeType::Quote, quote),
+                "person": person_id(putin)
+            } }),
+        )
+        .await;
+    no_user_errors(&data["setQuoteSpeaker"]);
+    assert_eq!(miscounted(&app).await, 0, "after a speaker correction");
+
+    // Re-extraction replaces every extracted row.
+    news_archive::load::reextract(&app.pools.write, |_| {})
+        .await
+        .expect("reextract");
+    assert_eq!(miscounted(&app).await, 0, "after re-extraction");
+
+    // Deleting an article takes its mentions and quotes out of the counts.
+    let article = app.db.count("SELECT min(id) AS n FROM articles").await;
+    let data = app
+        .data_as(
+            &editor,
+            "mutation($id: ID!) { deleteArticle(input: { id: $id }) { userErrors { message } } }",
+            json!({ "id": encode(NodeType::Article, article) }),
+        )
+        .await;
+    no_user_errors(&data["deleteArticle"]);
+    assert_eq!(miscounted(&app).await, 0, "after a deletion");
+    let counts = app
+        .data(
+            "query($id: ID!) { person(id: $id) { articleCount } }",
+            json!({ "id": person_id(xi) }),
+        )
+        .await;
+    assert_eq!(counts["person"]["articleCount"], 5);
+    // Nothing is left staged.
+    assert_eq!(
+        app.db
+            .count("SELECT count(*) AS n FROM entity_count_deltas")
+            .await,
+        0
+    );
+}
