@@ -3,6 +3,11 @@
 use clap::Parser;
 use news_archive::{cli::Cli, config::Config, telemetry};
 
+// A GraphQL response is built from many small allocations across worker threads, where
+// glibc's allocator spent a quarter of the server's CPU (measured with perf).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

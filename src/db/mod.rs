@@ -73,7 +73,17 @@ impl Db {
         statement_timeout: Duration,
     ) -> anyhow::Result<Self> {
         let stats = Arc::new(DbStats::default());
-        let write = pool(write_url, size, stats.clone(), None)?;
+        // Writes set the timeout per transaction too; the session setting bounds the
+        // primary's reads (mutation payloads, the subscription feed) and everything else.
+        let write = pool(
+            write_url,
+            size,
+            stats.clone(),
+            Some(format!(
+                "SET statement_timeout = {}",
+                statement_timeout.as_millis()
+            )),
+        )?;
         let session = format!(
             "SET default_transaction_read_only = on; SET statement_timeout = {}; SET jit = off",
             statement_timeout.as_millis()

@@ -1,50 +1,75 @@
-//! The `article_added` feed. Every ingest (server or CLI, any replica) runs
-//! `pg_notify('article_added', id)` in its transaction; each server process keeps one
-//! connection that `LISTEN`s on the channel and fans the ids out to its subscribers
-//! through a broadcast channel, reconnecting with backoff when the connection fails.
+//! The feed of new articles, and key revocations, through PostgreSQL.
 //!
-//! Notifications sent while the listener is reconnecting are not seen. The last few
-//! events are kept so that a subscription started a moment after its websocket
-//! connection was acknowledged still receives everything since the acknowledgement.
+//! Every ingest (server or CLI, any replica) adds its article to `article_feed` at the
+//! end of its transaction, under a lock held to its commit, so feed positions follow
+//! commit order, and notifies `article_added` with the position. Each server process
+//! keeps one connection that `LISTEN`s (reconnecting with backoff) and publishes the
+//! highest position it knows; on every (re)connection it reads the position from the
+//! table, so notifications missed while it was away are made up for. Subscriptions do
+//! not rely on the notifications' content: each remembers the last position it
+//! delivered and reads the feed after it whenever the head moves, so every article
+//! committed after a subscription started is delivered once, in commit order.
+//!
+//! The same connection listens on `api_key_revoked` (a trigger on `api_keys`), so that
+//! every server closes the websockets opened with a revoked key.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-use futures_util::{Stream, StreamExt};
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use futures_util::StreamExt;
 use tokio::sync::{broadcast, watch};
 
-/// The channel `store` notifies on.
+/// The channel ingests notify on (payload: the feed position).
 pub const CHANNEL: &str = "article_added";
 
 /// The channel a trigger on `api_keys` notifies when a key is revoked (payload: its id),
 /// so that every server closes the websockets opened with it.
 pub const REVOKED_CHANNEL: &str = "api_key_revoked";
 
-/// Events kept for subscriptions that start after their connection was acknowledged.
-const RECENT: usize = 256;
+/// The `application_name` of the listening connection.
+pub const LISTENER_NAME: &str = "archive-feed";
 
-/// One article added to the archive, numbered in the order this process saw it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Added {
-    /// Position in this process's feed.
-    pub seq: u64,
-    /// The new article.
-    pub article_id: i64,
+/// The advisory lock that orders feed positions by commit.
+const FEED_LOCK: i64 = 7_412_003;
+
+/// Adds `article_id` to the feed and notifies the servers. Call it last in the ingest's
+/// transaction: the lock it takes is held until the commit.
+pub async fn announce(conn: &mut AsyncPgConnection, article_id: i64) -> diesel::QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<BigInt, _>(FEED_LOCK)
+        .execute(conn)
+        .await?;
+    diesel::sql_query(
+        "WITH f AS (INSERT INTO article_feed (article_id) VALUES ($1) RETURNING seq) \
+         SELECT pg_notify('article_added', f.seq::text) FROM f",
+    )
+    .bind::<BigInt, _>(article_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
-struct Recent {
-    next_seq: u64,
-    events: VecDeque<Added>,
+/// The last position of the feed now: what a subscription starting now starts after.
+pub async fn position(conn: &mut AsyncPgConnection) -> diesel::QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Head {
+        #[diesel(sql_type = BigInt)]
+        seq: i64,
+    }
+    let head: Head = diesel::sql_query("SELECT coalesce(max(seq), 0) AS seq FROM article_feed")
+        .get_result(conn)
+        .await?;
+    Ok(head.seq)
 }
 
-/// The process's feed of new articles (cheap to clone).
+/// The process's view of the feed (cheap to clone).
 #[derive(Clone)]
 pub struct ArticleFeed {
-    tx: broadcast::Sender<Added>,
+    head: Arc<watch::Sender<i64>>,
     revoked: broadcast::Sender<i64>,
-    recent: Arc<Mutex<Recent>>,
     ready: Arc<watch::Sender<bool>>,
 }
 
@@ -57,33 +82,28 @@ impl Default for ArticleFeed {
 impl ArticleFeed {
     /// A feed with no listener yet (see [`ArticleFeed::listen`]).
     pub fn new() -> Self {
-        let (tx, _) = broadcast::channel(1024);
         let (revoked, _) = broadcast::channel(256);
         Self {
-            tx,
+            head: Arc::new(watch::Sender::new(0)),
             revoked,
-            recent: Arc::new(Mutex::new(Recent {
-                next_seq: 1,
-                events: VecDeque::with_capacity(RECENT),
-            })),
             ready: Arc::new(watch::Sender::new(false)),
         }
     }
 
-    /// Hands a new article to every subscriber.
-    pub fn publish(&self, article_id: i64) {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        let event = Added {
-            seq: recent.next_seq,
-            article_id,
-        };
-        recent.next_seq += 1;
-        if recent.events.len() == RECENT {
-            recent.events.pop_front();
-        }
-        recent.events.push_back(event);
-        // Sent under the lock, so `since` sees each event exactly once.
-        let _ = self.tx.send(event);
+    /// Records that the feed has reached `seq` (positions only grow).
+    pub fn advance(&self, seq: i64) {
+        self.head.send_if_modified(|head| {
+            let moved = seq > *head;
+            if moved {
+                *head = seq;
+            }
+            moved
+        });
+    }
+
+    /// The highest position this process knows of, and its changes.
+    pub fn heads(&self) -> watch::Receiver<i64> {
+        self.head.subscribe()
     }
 
     /// Ids of API keys revoked from now on (by any server or the command line).
@@ -94,42 +114,6 @@ impl ArticleFeed {
     /// Tells this process's websockets that a key was revoked.
     pub fn publish_revocation(&self, key_id: i64) {
         let _ = self.revoked.send(key_id);
-    }
-
-    /// The position of the next event: a subscription started with
-    /// [`ArticleFeed::since`] this value receives every event from now on.
-    pub fn mark(&self) -> u64 {
-        self.recent
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .next_seq
-    }
-
-    /// Ids of the articles added from position `mark` on: the recent ones first, then
-    /// live ones as they come.
-    pub fn since(&self, mark: u64) -> impl Stream<Item = i64> + Send + use<> {
-        let (replay, rx) = {
-            let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-            let replay: Vec<i64> = recent
-                .events
-                .iter()
-                .filter(|e| e.seq >= mark)
-                .map(|e| e.article_id)
-                .collect();
-            (replay, self.tx.subscribe())
-        };
-        let live = futures_util::stream::unfold(rx, |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(event) => return Some((event.article_id, rx)),
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        tracing::warn!(missed, "a subscriber fell behind the article feed");
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
-            }
-        });
-        futures_util::stream::iter(replay).chain(live)
     }
 
     /// Waits (at most `timeout`) until the listener is listening; whether it is.
@@ -146,7 +130,7 @@ impl ArticleFeed {
     }
 
     /// Listens on `database_url` forever, reconnecting with backoff (100 ms doubling to
-    /// 10 s). Dropping the future closes the connection.
+    /// 2 s). Dropping the future closes the connection.
     pub async fn listen(self, database_url: String) {
         let mut backoff = Duration::from_millis(100);
         loop {
@@ -159,14 +143,20 @@ impl ArticleFeed {
                 backoff = Duration::from_millis(100);
             }
             tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(10));
+            backoff = (backoff * 2).min(Duration::from_secs(2));
         }
     }
 
     async fn listen_once(&self, database_url: &str) -> anyhow::Result<()> {
-        let mut conn = AsyncPgConnection::establish(database_url).await?;
+        // Named, so that operators (and the tests) can tell it from the pools.
+        let mut url = url::Url::parse(database_url)?;
+        url.query_pairs_mut()
+            .append_pair("application_name", LISTENER_NAME);
+        let mut conn = AsyncPgConnection::establish(url.as_str()).await?;
         conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {REVOKED_CHANNEL}"))
             .await?;
+        // Whatever was added while this process was not listening.
+        self.advance(position(&mut conn).await?);
         self.ready.send_replace(true);
         tracing::info!("listening for new articles");
         let mut notifications = std::pin::pin!(conn.notifications_stream());
@@ -176,7 +166,7 @@ impl ArticleFeed {
                 notification.channel.as_str(),
                 notification.payload.parse::<i64>(),
             ) {
-                (CHANNEL, Ok(id)) => self.publish(id),
+                (CHANNEL, Ok(seq)) => self.advance(seq),
                 (REVOKED_CHANNEL, Ok(id)) => self.publish_revocation(id),
                 _ => tracing::warn!(
                     channel = %notification.channel,
@@ -194,15 +184,15 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn subscribers_get_events_from_their_mark_on() {
+    async fn the_head_only_moves_forward_and_wakes_its_watchers() {
         let feed = ArticleFeed::new();
-        feed.publish(1);
-        let mark = feed.mark();
-        feed.publish(2);
-        // Started after event 2, but from a mark taken before it.
-        let mut stream = std::pin::pin!(feed.since(mark));
-        feed.publish(3);
-        assert_eq!(stream.next().await, Some(2));
-        assert_eq!(stream.next().await, Some(3));
+        let mut heads = feed.heads();
+        feed.advance(3);
+        assert!(heads.has_changed().expect("open"));
+        assert_eq!(*heads.borrow_and_update(), 3);
+        feed.advance(2);
+        assert!(!heads.has_changed().expect("open"));
+        feed.advance(5);
+        assert_eq!(*heads.borrow_and_update(), 5);
     }
 }

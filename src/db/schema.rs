@@ -27,6 +27,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_feed (seq) {
+        seq -> Int8,
+        article_id -> Int8,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     article_outlets (article_id, outlet_id) {
         article_id -> Int8,
         outlet_id -> Int8,
@@ -240,6 +248,7 @@ diesel::table! {
 
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> people (person_id));
+diesel::joinable!(article_feed -> articles (article_id));
 diesel::joinable!(article_outlets -> articles (article_id));
 diesel::joinable!(article_outlets -> outlets (outlet_id));
 diesel::joinable!(article_tags -> articles (article_id));
@@ -263,6 +272,7 @@ diesel::joinable!(quotes -> people (speaker_person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     article_authors,
+    article_feed,
     article_outlets,
     article_tags,
     articles,

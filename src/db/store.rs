@@ -184,10 +184,7 @@ pub async fn store_article(
     }
     let (people, organizations, quotes) =
         store_extraction(conn, article_id, published_on, extraction).await?;
-    diesel::sql_query("SELECT pg_notify('article_added', $1)")
-        .bind::<Text, _>(article_id.to_string())
-        .execute(conn)
-        .await?;
+    super::notify::announce(conn, article_id).await?;
     Ok(Stored::Created {
         article_id,
         slug,

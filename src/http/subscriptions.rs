@@ -34,6 +34,7 @@ use tokio::sync::broadcast;
 use super::AppState;
 use super::graphql::{admit, authenticate, caller, with_codes};
 use crate::auth::{self, Principal};
+use crate::db::notify;
 use crate::db::request::RequestConn;
 use crate::graphql::subscription::FeedMark;
 
@@ -361,9 +362,23 @@ impl Socket {
         } else {
             RequestConn::per_use(db)
         };
-        request = request
-            .data(Arc::new(conn))
-            .data(FeedMark(self.state.feed.mark()));
+        request = request.data(Arc::new(conn));
+        if kind == Some(OperationType::Subscription) {
+            // Where the subscription starts, before the next message is read: a client
+            // that sends `ping` after `subscribe` knows, at `pong`, that every article
+            // committed from then on will reach it.
+            let mark = async {
+                let mut conn = db.write.get().await?;
+                Ok::<_, crate::error::AppError>(notify::position(&mut conn).await?)
+            }
+            .await;
+            match mark {
+                Ok(mark) => request = request.data(FeedMark(mark)),
+                Err(e) => {
+                    return self.refuse(&id, e.code.as_str(), e.message).await;
+                }
+            }
+        }
         if let Some(principal) = &self.principal {
             request = request.data(principal.clone());
         }

@@ -265,25 +265,32 @@ pub fn by_key(
     Ok(sql)
 }
 
-/// The article `id` if it matches `filter` (a subscription's event).
-pub fn matching(
+/// The feed after position `after` (at most `limit` entries), for a subscription:
+/// `{"last": <last position read>, "items": [<article, or null when it does not match
+/// `filter`>, ...]}` in commit order.
+pub fn feed_after(
     aliases: &mut Aliases,
     selection: &Selection,
-    id: i64,
+    after: i64,
     filter: &ArticleFilter,
+    limit: usize,
 ) -> AppResult<Sql> {
-    let a = aliases.next("a");
-    let mut sql = Sql::new("(SELECT ");
-    sql.append(&object(aliases, selection, &a)?)
-        .push(&format!(" FROM articles {a} WHERE {a}.id = "))
-        .bind(Bind::BigInt(id))
-        .push(&format!(
-            " AND {a}.id IN (SELECT a.id FROM articles a WHERE a.id = "
-        ))
-        .bind(Bind::BigInt(id))
-        .push(" AND ")
+    let f = aliases.next("f");
+    let mut sql = Sql::new(&format!(
+        "(SELECT json_build_object('last', coalesce(max({f}.seq), "
+    ));
+    sql.bind(Bind::BigInt(after))
+        .push("), 'items', coalesce(json_agg(CASE WHEN a.id IS NOT NULL AND ")
         .append(&filter.condition())
-        .push("))");
+        .push(" THEN ")
+        .append(&object(aliases, selection, "a")?)
+        .push(&format!(
+            " END ORDER BY {f}.seq), '[]'::json)) FROM (SELECT seq, article_id FROM article_feed WHERE seq > "
+        ))
+        .bind(Bind::BigInt(after))
+        .push(&format!(
+            " ORDER BY seq LIMIT {limit}) {f} LEFT JOIN articles a ON a.id = {f}.article_id)"
+        ));
     Ok(sql)
 }
 

@@ -179,6 +179,8 @@ type Socket =
 /// A graphql-transport-ws client connection.
 pub struct Ws {
     socket: Socket,
+    /// Messages read while waiting for another one.
+    queued: std::collections::VecDeque<Value>,
 }
 
 impl Ws {
@@ -210,7 +212,10 @@ impl Ws {
                 .and_then(|v| v.to_str().ok()),
             Some("graphql-transport-ws")
         );
-        let mut ws = Self { socket };
+        let mut ws = Self {
+            socket,
+            queued: Default::default(),
+        };
         ws.send(json!({ "type": "connection_init", "payload": init }))
             .await;
         match ws.next().await {
@@ -240,7 +245,10 @@ impl Ws {
                 .and_then(|v| v.to_str().ok()),
             Some("graphql-ws")
         );
-        let mut ws = Self { socket };
+        let mut ws = Self {
+            socket,
+            queued: Default::default(),
+        };
         ws.send(json!({ "type": "connection_init", "payload": {} }))
             .await;
         let ack = ws.next().await?;
@@ -262,17 +270,32 @@ impl Ws {
             .expect("sent");
     }
 
-    /// Starts a subscription with id `id`.
+    /// Starts a subscription with id `id`, and waits until the server has started it:
+    /// the server handles messages in order, so its `pong` to a `ping` sent after the
+    /// subscription means every article committed from now on will be delivered.
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({
             "id": id, "type": "subscribe",
             "payload": { "query": query, "variables": variables }
         }))
         .await;
+        self.send(json!({ "type": "ping" })).await;
+        let mut early = Vec::new();
+        loop {
+            let message = self.next().await.expect("the pong");
+            if message["type"] == "pong" {
+                break;
+            }
+            early.push(message);
+        }
+        self.queued.extend(early);
     }
 
     /// The next protocol message (pings answered), or the close reason.
     pub async fn next(&mut self) -> Result<Value, String> {
+        if let Some(message) = self.queued.pop_front() {
+            return Ok(message);
+        }
         loop {
             let message = tokio::time::timeout(PATIENCE, self.socket.next())
                 .await
