@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use super::article::Article;
 use super::data::{Obj, key};
 use super::entity::{Organization, Person};
-use super::ids::{self, NodeType};
 use super::quote::{Quote, UnnamedSource};
 use crate::db::read::analytics::{Interval, MARK_END, MARK_START, SearchKind};
 use crate::error::{AppError, AppResult};
@@ -45,13 +44,13 @@ pub struct TimeBucket(pub(crate) Obj);
 #[Object]
 impl TimeBucket {
     /// The first day of the bucket.
-    async fn start(&self) -> AppResult<NaiveDate> {
-        self.0.date("start")
+    async fn start(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
+        self.0.date(key(ctx))
     }
 
     /// Items in the bucket (0 for a bucket without any).
-    async fn count(&self) -> AppResult<i64> {
-        self.0.int("count")
+    async fn count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.0.int(key(ctx))
     }
 }
 
@@ -95,13 +94,13 @@ impl RankedEntity {
     }
 
     /// Its name (or an unnamed source's description).
-    async fn name(&self) -> AppResult<&str> {
-        self.0.str("name")
+    async fn name(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Matching articles (people, organizations) or quotes (speakers).
-    async fn count(&self) -> AppResult<i64> {
-        self.0.int("count")
+    async fn count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.0.int(key(ctx))
     }
 
     /// The same count per time bucket, restricted to this entity, with every bucket of
@@ -125,23 +124,18 @@ pub struct FacetValue(pub(crate) Obj);
 #[Object]
 impl FacetValue {
     /// The outlet's or section's global ID, for those facets.
-    async fn id(&self) -> AppResult<Option<ID>> {
-        let node = match self.0.opt_str("node")? {
-            Some("Outlet") => NodeType::Outlet,
-            Some("Section") => NodeType::Section,
-            _ => return Ok(None),
-        };
-        Ok(Some(ids::encode(node, self.0.int("id")?)))
+    async fn id(&self, ctx: &Context<'_>) -> AppResult<Option<ID>> {
+        Ok(self.0.opt_str(key(ctx))?.map(|id| ID(id.to_owned())))
     }
 
     /// The value ("TRANSLATION", "Yomiuri", "POLITICS > Diet", "2022").
-    async fn value(&self) -> AppResult<&str> {
-        self.0.str("value")
+    async fn value(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Articles of the list with this value.
-    async fn count(&self) -> AppResult<i64> {
-        self.0.int("count")
+    async fn count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.0.int(key(ctx))
     }
 }
 
@@ -203,7 +197,6 @@ impl ArticleFacets {
     }
 
     /// People mentioned in the most articles of the list.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -214,7 +207,6 @@ impl ArticleFacets {
     }
 
     /// Organizations mentioned in the most articles of the list.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -225,7 +217,6 @@ impl ArticleFacets {
     }
 
     /// Speakers of the most quotes in the list's articles.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
     async fn speakers(
         &self,
         ctx: &Context<'_>,
@@ -323,8 +314,8 @@ fn snippet_html(raw: &str) -> String {
 impl SearchHit {
     /// What was found.
     #[graphql(name = "type")]
-    async fn kind(&self) -> AppResult<SearchType> {
-        Ok(match self.0.str("type")? {
+    async fn kind(&self, ctx: &Context<'_>) -> AppResult<SearchType> {
+        Ok(match self.0.str(key(ctx))? {
             "ARTICLE" => SearchType::Article,
             "QUOTE" => SearchType::Quote,
             "PERSON" => SearchType::Person,
@@ -333,24 +324,24 @@ impl SearchHit {
     }
 
     /// Relevance (full-text rank or name similarity); higher is better.
-    async fn score(&self) -> AppResult<f32> {
-        Ok(self.0.float("score")? as f32)
+    async fn score(&self, ctx: &Context<'_>) -> AppResult<f64> {
+        self.0.float(key(ctx))
     }
 
     /// The matching text as HTML that is safe to render: the text escaped, matched
     /// words wrapped in `<b>…</b>`.
     async fn snippet(&self) -> AppResult<String> {
-        Ok(snippet_html(self.0.str("snippet")?))
+        Ok(snippet_html(self.0.str("__snippet")?))
     }
 
     /// The matching text as plain text (see `highlights` for the matched words).
     async fn snippet_text(&self) -> AppResult<String> {
-        Ok(highlighted(self.0.str("snippet")?).0)
+        Ok(highlighted(self.0.str("__snippet")?).0)
     }
 
     /// Where the matched words are in `snippetText`.
     async fn highlights(&self) -> AppResult<Vec<TextRange>> {
-        Ok(highlighted(self.0.str("snippet")?).1)
+        Ok(highlighted(self.0.str("__snippet")?).1)
     }
 
     /// The article, quote, person or organization.

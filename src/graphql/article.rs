@@ -6,8 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::analytics::ArticleFacets;
 use super::data::{Obj, Val, key};
 use super::entity::{ArticleOrganizationConnection, ArticlePersonConnection, Person};
-use super::ids::{self, NodeType};
-use super::pagination::{self, connection_type};
+use super::pagination::connection_type;
 use super::quote::QuoteConnection;
 use crate::error::AppResult;
 
@@ -73,13 +72,13 @@ pub struct Section(pub(crate) Obj);
 #[Object]
 impl ArticleSource {
     /// The outlet.
-    async fn outlet(&self) -> AppResult<Outlet> {
-        Ok(Outlet(self.0.obj("outlet")?))
+    async fn outlet(&self, ctx: &Context<'_>) -> AppResult<Outlet> {
+        Ok(Outlet(self.0.obj(key(ctx))?))
     }
 
     /// The print page ("7"), when the sources line gives one.
-    async fn page(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("page")
+    async fn page(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 }
 
@@ -87,18 +86,18 @@ impl ArticleSource {
 #[Object]
 impl Outlet {
     /// Global ID.
-    pub async fn id(&self) -> AppResult<ID> {
-        Ok(ids::encode(NodeType::Outlet, self.0.int("id")?))
+    pub async fn id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+        Ok(ID(self.0.str(key(ctx))?.to_owned()))
     }
 
     /// URL-safe unique name.
-    async fn slug(&self) -> AppResult<&str> {
-        self.0.str("slug")
+    async fn slug(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The name as printed on sources lines.
-    async fn name(&self) -> AppResult<&str> {
-        self.0.str("name")
+    async fn name(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 }
 
@@ -106,13 +105,13 @@ impl Outlet {
 #[Object]
 impl Tag {
     /// URL-safe name; pass it to the `tag` filter.
-    async fn slug(&self) -> AppResult<&str> {
-        self.0.str("slug")
+    async fn slug(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The tag as written.
-    async fn name(&self) -> AppResult<&str> {
-        self.0.str("name")
+    async fn name(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 }
 
@@ -120,24 +119,24 @@ impl Tag {
 #[Object]
 impl Section {
     /// Global ID.
-    pub async fn id(&self) -> AppResult<ID> {
-        Ok(ids::encode(NodeType::Section, self.0.int("id")?))
+    pub async fn id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+        Ok(ID(self.0.str(key(ctx))?.to_owned()))
     }
 
     /// This section's own name ("East Asia & Pacific").
-    async fn name(&self) -> AppResult<&str> {
-        self.0.str("name")
+    async fn name(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The full breadcrumb ("INTERNATIONAL > East Asia & Pacific"); pass it to the
     /// `section` filter to get this section and its sub-sections.
-    async fn path(&self) -> AppResult<&str> {
-        self.0.str("path")
+    async fn path(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// 1 for top-level sections.
-    async fn depth(&self) -> AppResult<i32> {
-        self.0.i32("depth")
+    async fn depth(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 }
 
@@ -145,64 +144,59 @@ impl Section {
 #[Object]
 impl Article {
     /// Global ID.
-    pub async fn id(&self) -> AppResult<ID> {
-        Ok(ids::encode(NodeType::Article, self.0.int("id")?))
+    pub async fn id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+        Ok(ID(self.0.str(key(ctx))?.to_owned()))
     }
 
     /// URL-safe unique name: the date and the title.
-    async fn slug(&self) -> AppResult<&str> {
-        self.0.str("slug")
+    async fn slug(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The headline as published.
-    async fn title(&self) -> AppResult<&str> {
-        self.0.str("title")
+    async fn title(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Translation, summary or original.
-    async fn kind(&self) -> AppResult<ArticleKind> {
-        Ok(ArticleKind::from_db(self.0.str("kind")?))
+    async fn kind(&self, ctx: &Context<'_>) -> AppResult<ArticleKind> {
+        Ok(ArticleKind::from_db(self.0.str(key(ctx))?))
     }
 
     /// The date the article was published (ISO 8601 date).
-    async fn published_on(&self) -> AppResult<NaiveDate> {
-        self.0.date("publishedOn")
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
+        self.0.date(key(ctx))
     }
 
     /// The sources line as written ("Okinawa Times, Ryukyu Shimpo").
-    async fn publication(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("publication")
+    async fn publication(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// The outlets the article appeared in, in sources-line order, with print pages.
-    async fn sources(&self) -> AppResult<Vec<ArticleSource>> {
+    async fn sources(&self, ctx: &Context<'_>) -> AppResult<Vec<ArticleSource>> {
         Ok(self
             .0
-            .objs("sources")?
+            .objs(key(ctx))?
             .into_iter()
             .map(ArticleSource)
             .collect())
     }
 
     /// The outlets the article appeared in (the outlets of `sources`).
-    async fn outlets(&self) -> AppResult<Vec<Outlet>> {
-        Ok(self.0.objs("outlets")?.into_iter().map(Outlet).collect())
+    async fn outlets(&self, ctx: &Context<'_>) -> AppResult<Vec<Outlet>> {
+        Ok(self.0.objs(key(ctx))?.into_iter().map(Outlet).collect())
     }
 
     /// The section path from the top ("INTERNATIONAL", then "East Asia & Pacific");
     /// empty when the page gave none.
-    async fn section_path(&self) -> AppResult<Vec<Section>> {
-        Ok(self
-            .0
-            .objs("sectionPath")?
-            .into_iter()
-            .map(Section)
-            .collect())
+    async fn section_path(&self, ctx: &Context<'_>) -> AppResult<Vec<Section>> {
+        Ok(self.0.objs(key(ctx))?.into_iter().map(Section).collect())
     }
 
     /// The innermost section, if any.
-    async fn section(&self) -> AppResult<Option<Section>> {
-        Ok(self.0.opt_obj("section")?.map(Section))
+    async fn section(&self, ctx: &Context<'_>) -> AppResult<Option<Section>> {
+        Ok(self.0.opt_obj(key(ctx))?.map(Section))
     }
 
     /// The byline's authors.
@@ -211,13 +205,12 @@ impl Article {
     }
 
     /// Editorial tags (never the site navigation captured with a print view).
-    async fn tags(&self) -> AppResult<Vec<Tag>> {
-        Ok(self.0.objs("tags")?.into_iter().map(Tag).collect())
+    async fn tags(&self, ctx: &Context<'_>) -> AppResult<Vec<Tag>> {
+        Ok(self.0.objs(key(ctx))?.into_iter().map(Tag).collect())
     }
 
     /// The people named in the body, in order of first mention, with the titles the
     /// article gives them and every span.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -226,14 +219,11 @@ impl Article {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<ArticlePersonConnection> {
-        Ok(ArticlePersonConnection::new(
-            self.0.obj(key(ctx))?,
-            pagination::page(first, after, last, before)?,
-        ))
+        let _ = (first, after, last, before);
+        Ok(ArticlePersonConnection(self.0.obj(key(ctx))?))
     }
 
     /// The organizations named in the body, in order of first mention, with every span.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -242,14 +232,11 @@ impl Article {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<ArticleOrganizationConnection> {
-        Ok(ArticleOrganizationConnection::new(
-            self.0.obj(key(ctx))?,
-            pagination::page(first, after, last, before)?,
-        ))
+        let _ = (first, after, last, before);
+        Ok(ArticleOrganizationConnection(self.0.obj(key(ctx))?))
     }
 
     /// The attributed quotes, in text order.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn quotes(
         &self,
         ctx: &Context<'_>,
@@ -258,69 +245,67 @@ impl Article {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<QuoteConnection> {
-        Ok(QuoteConnection::new(
-            self.0.obj(key(ctx))?,
-            pagination::page(first, after, last, before)?,
-        ))
+        let _ = (first, after, last, before);
+        Ok(QuoteConnection(self.0.obj(key(ctx))?))
     }
 
     /// The place named at the start of the body ("BEIJING").
-    async fn dateline(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("dateline")
+    async fn dateline(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// The body, one string per paragraph, exactly as ingested (spans index into these).
-    async fn paragraphs(&self) -> AppResult<Vec<&str>> {
+    async fn paragraphs(&self, ctx: &Context<'_>) -> AppResult<Vec<&str>> {
         Ok(self
             .0
-            .list("paragraphs")?
+            .list(key(ctx))?
             .iter()
             .filter_map(Val::as_str)
             .collect())
     }
 
     /// The body as one text, paragraphs separated by blank lines.
-    async fn body(&self) -> AppResult<&str> {
-        self.0.str("body")
+    async fn body(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Whether the page says the text is abridged.
-    async fn abridged(&self) -> AppResult<bool> {
-        self.0.bool("abridged")
+    async fn abridged(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
     }
 
     /// Where the article was captured from, if known.
-    async fn source_url(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("sourceUrl")
+    async fn source_url(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// Language of this text (ISO 639-1, "en").
-    async fn language(&self) -> AppResult<&str> {
-        self.0.str("language")
+    async fn language(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Language of the original article for translations and summaries ("ja").
-    async fn original_language(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("originalLanguage")
+    async fn original_language(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// Words in the body.
-    async fn word_count(&self) -> AppResult<i32> {
-        self.0.i32("wordCount")
+    async fn word_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// Version of the extractor that produced this article's people, organizations and quotes.
-    async fn extractor_version(&self) -> AppResult<&str> {
-        self.0.str("extractorVersion")
+    async fn extractor_version(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// When the article entered the archive.
-    async fn created_at(&self) -> AppResult<DateTime<Utc>> {
-        self.0.datetime("createdAt")
+    async fn created_at(&self, ctx: &Context<'_>) -> AppResult<DateTime<Utc>> {
+        self.0.datetime(key(ctx))
     }
 
     /// When the article was last changed in the archive.
-    async fn updated_at(&self) -> AppResult<DateTime<Utc>> {
-        self.0.datetime("updatedAt")
+    async fn updated_at(&self, ctx: &Context<'_>) -> AppResult<DateTime<Utc>> {
+        self.0.datetime(key(ctx))
     }
 }

@@ -1,15 +1,16 @@
-//! The decoded document of a read statement, and what the GraphQL objects read from it.
-//!
-//! Every object of the read API wraps an [`Obj`]: a node of the JSON document that one
-//! statement built for exactly the selected fields (see `crate::db::read`). Cloning is a
-//! reference count; resolvers only look keys up. Scalars without arguments are keyed by
-//! field name; fields with arguments or selections of their own by response key
-//! ([`key`]).
+//! The documents of read statements, which hold the response itself (see
+//! `crate::db::read`): handed to async-graphql as a value ([`Prebuilt`]) by the query
+//! root, or read field by field by the objects of mutation payloads, subscription events
+//! and search hits, which wrap an [`Obj`] and look their response key ([`key`]) up.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
 
-use async_graphql::Context;
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{Context, ContextSelectionSet, OutputType, Positioned, ServerResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -42,6 +43,52 @@ pub struct Obj(Arc<[(Box<str>, Val)]>);
 pub fn key<'c>(ctx: &'c Context<'_>) -> &'c str {
     let field = ctx.field();
     field.alias().unwrap_or_else(|| field.name())
+}
+
+/// A read statement's document given to async-graphql as the value of a field of type
+/// `T`: it is the response already, so nothing below the field is resolved.
+pub struct Prebuilt<T> {
+    value: Mutex<Option<async_graphql::Value>>,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Prebuilt<T> {
+    /// The document `text` as the value of a `T`.
+    pub fn parse(text: &str) -> AppResult<Self> {
+        Ok(Self {
+            value: Mutex::new(Some(
+                serde_json::from_str(text).map_err(AppError::internal)?,
+            )),
+            of: PhantomData,
+        })
+    }
+}
+
+impl<T: OutputType> OutputType for Prebuilt<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        _ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<async_graphql::Value> {
+        Ok(self
+            .value
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .unwrap_or_default())
+    }
 }
 
 /// Decodes a read statement's document.

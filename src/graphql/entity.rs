@@ -7,8 +7,7 @@ use chrono::NaiveDate;
 
 use super::article::ArticleConnection;
 use super::data::{Obj, key};
-use super::ids::{self, NodeType};
-use super::pagination::{self, connection_type};
+use super::pagination::connection_type;
 use super::quote::QuoteConnection;
 use crate::error::AppResult;
 
@@ -29,75 +28,68 @@ macro_rules! entity_object {
         #[Object]
         impl $ty {
             /// Global ID.
-            pub async fn id(&self) -> AppResult<ID> {
-                Ok(ids::encode($node, self.0.int("id")?))
+            pub async fn id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+                Ok(ID(self.0.str(key(ctx))?.to_owned()))
             }
 
             /// URL-safe unique name.
-            async fn slug(&self) -> AppResult<&str> {
-                self.0.str("slug")
+            async fn slug(&self, ctx: &Context<'_>) -> AppResult<&str> {
+                self.0.str(key(ctx))
             }
 
             #[doc = $name_doc]
-            async fn name(&self) -> AppResult<&str> {
-                self.0.str("name")
+            async fn name(&self, ctx: &Context<'_>) -> AppResult<&str> {
+                self.0.str(key(ctx))
             }
 
             #[doc = $aliases_doc]
-            async fn aliases(&self) -> AppResult<Vec<&str>> {
-                self.0.strs("aliases")
+            async fn aliases(&self, ctx: &Context<'_>) -> AppResult<Vec<&str>> {
+                self.0.strs(key(ctx))
             }
 
             /// An external identifier such as a Wikidata QID, when an editor has set one.
-            async fn external_id(&self) -> AppResult<Option<&str>> {
-                self.0.opt_str("externalId")
+            async fn external_id(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+                self.0.opt_str(key(ctx))
             }
 
             /// Mentions across the archive.
-            async fn mention_count(&self) -> AppResult<i64> {
-                self.0.int("mentionCount")
+            async fn mention_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+                self.0.int(key(ctx))
             }
 
             /// Articles that mention this entity.
-            async fn article_count(&self) -> AppResult<i64> {
-                self.0.int("articleCount")
+            async fn article_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+                self.0.int(key(ctx))
             }
 
             #[doc = $quotes_doc]
-            async fn quote_count(&self) -> AppResult<i64> {
-                self.0.int("quoteCount")
+            async fn quote_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+                self.0.int(key(ctx))
             }
 
             /// Articles mentioning this entity, newest first.
-            #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
             async fn articles(
                 &self,
                 ctx: &Context<'_>,
                 first: Option<i32>,
                 after: Option<String>,
             ) -> AppResult<ArticleConnection> {
-                Ok(ArticleConnection::new(
-                    self.0.obj(key(ctx))?,
-                    pagination::page(first, after, None, None)?,
-                ))
+                let _ = (first, after);
+                Ok(ArticleConnection(self.0.obj(key(ctx))?))
             }
 
             /// Quotes attributed to this entity, newest first.
-            #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1")]
             async fn quotes(
                 &self,
                 ctx: &Context<'_>,
                 first: Option<i32>,
                 after: Option<String>,
             ) -> AppResult<QuoteConnection> {
-                Ok(QuoteConnection::new(
-                    self.0.obj(key(ctx))?,
-                    pagination::page(first, after, None, None)?,
-                ))
+                let _ = (first, after);
+                Ok(QuoteConnection(self.0.obj(key(ctx))?))
             }
 
             /// People most often mentioned in the same articles.
-            #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
             async fn co_mentioned_people(
                 &self,
                 ctx: &Context<'_>,
@@ -108,7 +100,6 @@ macro_rules! entity_object {
             }
 
             /// Organizations most often mentioned in the same articles.
-            #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
             async fn co_mentioned_organizations(
                 &self,
                 ctx: &Context<'_>,
@@ -125,7 +116,6 @@ macro_rules! entity_object {
 
             $(
                 #[doc = $quoted_with]
-                #[graphql(complexity = "first.max(0) as usize * child_complexity + 1")]
                 async fn people_quoted_with(
                     &self,
                     ctx: &Context<'_>,
@@ -150,10 +140,10 @@ entity_object!(
     "Quotes attributed to this person.",
     {
         /// The titles this person was given, as of each article, oldest first.
-        async fn titles(&self) -> AppResult<Vec<PersonTitle>> {
+        async fn titles(&self, ctx: &Context<'_>) -> AppResult<Vec<PersonTitle>> {
             Ok(self
                 .0
-                .objs("titles")?
+                .objs(key(ctx))?
                 .into_iter()
                 .map(PersonTitle)
                 .collect())
@@ -170,18 +160,18 @@ entity_object!(
     "Quotes attributed to this organization (statements, spokespeople unnamed).",
     {
         /// The acronym ("CCP"), when known.
-        async fn acronym(&self) -> AppResult<Option<&str>> {
-            self.0.opt_str("acronym")
+        async fn acronym(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+            self.0.opt_str(key(ctx))
         }
 
         /// What kind of body it is.
-        async fn kind(&self) -> AppResult<OrganizationKind> {
-            Ok(crate::domain::OrgKind::from_db(self.0.str("kind")?).into())
+        async fn kind(&self, ctx: &Context<'_>) -> AppResult<OrganizationKind> {
+            Ok(crate::domain::OrgKind::from_db(self.0.str(key(ctx))?).into())
         }
 
         /// Its country, when known.
-        async fn country(&self) -> AppResult<Option<&str>> {
-            self.0.opt_str("country")
+        async fn country(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+            self.0.opt_str(key(ctx))
         }
 
     },
@@ -216,18 +206,18 @@ pub struct PersonTitle(pub(crate) Obj);
 #[Object]
 impl PersonTitle {
     /// The title as written before the name.
-    async fn title(&self) -> AppResult<&str> {
-        self.0.str("title")
+    async fn title(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The date of the article it appeared in.
-    async fn published_on(&self) -> AppResult<NaiveDate> {
-        self.0.date("publishedOn")
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
+        self.0.date(key(ctx))
     }
 
     /// The article's global ID.
-    async fn article_id(&self) -> AppResult<ID> {
-        Ok(ids::encode(NodeType::Article, self.0.int("articleId")?))
+    async fn article_id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+        Ok(ID(self.0.str(key(ctx))?.to_owned()))
     }
 }
 
@@ -244,8 +234,8 @@ impl CoMentionedPerson {
     }
 
     /// Articles mentioning both.
-    async fn article_count(&self) -> AppResult<i64> {
-        self.0.int("articleCount")
+    async fn article_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.0.int(key(ctx))
     }
 }
 
@@ -262,8 +252,8 @@ impl CoMentionedOrganization {
     }
 
     /// Articles mentioning both.
-    async fn article_count(&self) -> AppResult<i64> {
-        self.0.int("articleCount")
+    async fn article_count(&self, ctx: &Context<'_>) -> AppResult<i64> {
+        self.0.int(key(ctx))
     }
 }
 
@@ -277,28 +267,28 @@ pub struct MentionSpan(pub(crate) Obj);
 #[Object]
 impl MentionSpan {
     /// Index into `Article.paragraphs`.
-    async fn paragraph(&self) -> AppResult<i32> {
-        self.0.i32("paragraph")
+    async fn paragraph(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// First character.
-    async fn start(&self) -> AppResult<i32> {
-        self.0.i32("start")
+    async fn start(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// One past the last character.
-    async fn end(&self) -> AppResult<i32> {
-        self.0.i32("end")
+    async fn end(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// The characters as written ("Xi").
-    async fn surface(&self) -> AppResult<&str> {
-        self.0.str("surface")
+    async fn surface(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The title written before the name here ("Chinese leader"), if any.
-    async fn title(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("title")
+    async fn title(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 }
 
@@ -315,9 +305,9 @@ impl ArticlePerson {
     }
 
     /// The titles the article gives them, in order of first use.
-    async fn titles(&self) -> AppResult<Vec<&str>> {
+    async fn titles(&self, ctx: &Context<'_>) -> AppResult<Vec<&str>> {
         let mut titles: Vec<&str> = Vec::new();
-        for title in self.0.strs("titles")? {
+        for title in self.0.strs(key(ctx))? {
             if !titles.contains(&title) {
                 titles.push(title);
             }
@@ -326,10 +316,10 @@ impl ArticlePerson {
     }
 
     /// Every mention, in text order.
-    async fn mentions(&self) -> AppResult<Vec<MentionSpan>> {
+    async fn mentions(&self, ctx: &Context<'_>) -> AppResult<Vec<MentionSpan>> {
         Ok(self
             .0
-            .objs("mentions")?
+            .objs(key(ctx))?
             .into_iter()
             .map(MentionSpan)
             .collect())
@@ -349,10 +339,10 @@ impl ArticleOrganization {
     }
 
     /// Every mention, in text order.
-    async fn mentions(&self) -> AppResult<Vec<MentionSpan>> {
+    async fn mentions(&self, ctx: &Context<'_>) -> AppResult<Vec<MentionSpan>> {
         Ok(self
             .0
-            .objs("mentions")?
+            .objs(key(ctx))?
             .into_iter()
             .map(MentionSpan)
             .collect())

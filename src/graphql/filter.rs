@@ -12,9 +12,6 @@ use crate::error::{AppError, AppResult};
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// Most words in one search.
 pub const MAX_SEARCH_WORDS: usize = 12;
-/// What a full-text search adds to an operation's cost (it reads an index and ranks).
-pub const SEARCH_COST: usize = 25;
-
 /// A search text within the bounds (length and words), trimmed; longer texts are a user
 /// error rather than seconds of ranking.
 pub fn bounded_search(text: &str) -> AppResult<String> {
@@ -123,15 +120,6 @@ pub fn entity_ref(value: &str) -> EntityRef {
 }
 
 impl ArticleFilterInput {
-    /// What the filter adds to an operation's cost: one per nested filter, and
-    /// [`SEARCH_COST`] per full-text search.
-    pub fn cost(&self) -> usize {
-        let nested = self.and.iter().chain(self.or.iter()).flatten();
-        1 + self.search.as_ref().map_or(0, |_| SEARCH_COST)
-            + nested.map(Self::cost).sum::<usize>()
-            + self.not.as_deref().map_or(0, Self::cost)
-    }
-
     /// Checks the size of the filter and translates it.
     pub fn to_db(&self) -> AppResult<db::ArticleFilter> {
         let mut nodes = 0;
@@ -184,12 +172,6 @@ impl ArticleFilterInput {
 }
 
 impl QuoteFilterInput {
-    /// What the filter adds to an operation's cost (see [`ArticleFilterInput::cost`]).
-    pub fn cost(&self) -> usize {
-        1 + self.search.as_ref().map_or(0, |_| SEARCH_COST)
-            + self.articles.as_ref().map_or(0, ArticleFilterInput::cost)
-    }
-
     /// Translates the filter.
     pub fn to_db(&self) -> AppResult<db::QuoteFilter> {
         Ok(db::QuoteFilter {

@@ -1,7 +1,12 @@
 //! Checks on the text of an operation that run before async-graphql validates or
 //! executes it: operation type, alias, field and directive counts (fragments expanded,
-//! so a fragment spread many times counts many times). Depth and cost are enforced by
-//! async-graphql's own validation, configured in [`super::build_schema`].
+//! so a fragment spread many times counts many times), and the operation's depth and
+//! cost ([`cost`]), which the handler enforces and reports in `extensions.analyzer`.
+//!
+//! The cost model is ours rather than async-graphql's complexity analysis: it is known
+//! before execution (rate limits spend it), and async-graphql can only report its own
+//! through an extension, whose mere presence sends every field of every response through
+//! the extension chain (a fifth of the server's CPU on an article page).
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
@@ -47,6 +52,202 @@ pub struct TextLimits {
     pub max_aliases: usize,
     /// Most field selections.
     pub max_fields: usize,
+    /// Deepest selection (fields nested in fields).
+    pub max_depth: usize,
+    /// Highest cost.
+    pub max_cost: usize,
+}
+
+/// What an operation costs: every field 1, a list field's children times its page size
+/// (`first` / `last`, else the field's default page), a full-text search and facets
+/// more; and how deep its selections nest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cost {
+    /// The cost.
+    pub complexity: usize,
+    /// The deepest field, 1 for a root field (an introspection field counts as one level
+    /// whatever it selects: clients' standard introspection query nests 12 deep).
+    pub depth: usize,
+    /// The most times one path through an introspection field goes through a type's
+    /// fields, interfaces or possible types: a circular introspection query repeats them.
+    pub introspection_cycles: usize,
+}
+
+/// Most passes through a type's fields (or interfaces, input fields, possible types) on
+/// one introspection path; the standard introspection query makes one.
+pub const MAX_INTROSPECTION_CYCLES: usize = 2;
+
+/// What a full-text search (or a fuzzy name search) adds.
+pub const SEARCH_COST: usize = 25;
+/// What `facets` adds (one aggregate per facet over the whole list).
+pub const FACETS_COST: usize = 50;
+
+/// The page a list field returns when its arguments do not say: connections 20, ranked
+/// lists 10 (the largest default of any field of that name, as the name alone is known).
+fn default_page(name: &str) -> usize {
+    match name {
+        "articles" | "people" | "organizations" | "quotes" | "years" => 20,
+        "search"
+        | "topEntities"
+        | "cooccurrence"
+        | "coMentionedPeople"
+        | "coMentionedOrganizations"
+        | "peopleQuotedWith"
+        | "outlets"
+        | "sections" => 10,
+        "kinds" => 3,
+        _ => 1,
+    }
+}
+
+type RawValue = async_graphql_value::Value;
+
+/// The cost and depth of the operation `operation_name` (see [`Cost`]), with `variables`
+/// giving page sizes and filters sent as variables.
+pub fn cost(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+) -> Option<Cost> {
+    let op = operation(doc, operation_name)?;
+    let resolve = |value: &RawValue| -> Option<async_graphql::Value> {
+        value
+            .clone()
+            .into_const_with(|name| {
+                variables
+                    .get(&name)
+                    .cloned()
+                    .or_else(|| {
+                        op.node
+                            .variable_definitions
+                            .iter()
+                            .find(|d| d.node.name.node == name)
+                            .and_then(|d| d.node.default_value().cloned())
+                    })
+                    .ok_or(())
+            })
+            .ok()
+    };
+    Some(set_cost(
+        doc,
+        &op.node.selection_set.node,
+        &resolve,
+        0,
+        None,
+    ))
+}
+
+/// `introspection`: inside `__schema` / `__type`, the passes through type members so far.
+fn set_cost(
+    doc: &ExecutableDocument,
+    set: &SelectionSet,
+    resolve: &dyn Fn(&RawValue) -> Option<async_graphql::Value>,
+    guard: usize,
+    introspection: Option<usize>,
+) -> Cost {
+    let mut total = Cost::default();
+    if guard > MAX_WALK_DEPTH {
+        return total;
+    }
+    for item in &set.items {
+        let cost = match &item.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                let name = field.name.node.as_str();
+                let inner = match (introspection, name) {
+                    (None, "__schema" | "__type") => Some(0),
+                    (Some(n), "fields" | "inputFields" | "interfaces" | "possibleTypes") => {
+                        Some(n + 1)
+                    }
+                    (other, _) => other,
+                };
+                let children = set_cost(doc, &field.selection_set.node, resolve, guard + 1, inner);
+                let mut page = default_page(field.name.node.as_str());
+                let mut extra = 0;
+                for (name, value) in &field.arguments {
+                    let Some(value) = resolve(&value.node) else {
+                        continue;
+                    };
+                    match (name.node.as_str(), &value) {
+                        ("first" | "last", async_graphql::Value::Number(n)) => {
+                            page = n
+                                .as_u64()
+                                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+                        }
+                        ("ids", async_graphql::Value::List(ids)) => page = ids.len(),
+                        ("search" | "query", async_graphql::Value::String(_)) => {
+                            extra += SEARCH_COST
+                        }
+                        ("filter" | "articles" | "quotes", filter) => extra += filter_cost(filter),
+                        _ => {}
+                    }
+                }
+                if field.name.node.as_str() == "facets" {
+                    extra += FACETS_COST;
+                }
+                Cost {
+                    complexity: 1usize
+                        .saturating_add(extra)
+                        .saturating_add(page.saturating_mul(children.complexity)),
+                    depth: if introspection.is_some() || inner.is_some() {
+                        1
+                    } else {
+                        children.depth + 1
+                    },
+                    introspection_cycles: children.introspection_cycles.max(inner.unwrap_or(0)),
+                }
+            }
+            Selection::FragmentSpread(spread) => doc
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map(|f| {
+                    set_cost(
+                        doc,
+                        &f.node.selection_set.node,
+                        resolve,
+                        guard + 1,
+                        introspection,
+                    )
+                })
+                .unwrap_or_default(),
+            Selection::InlineFragment(inline) => set_cost(
+                doc,
+                &inline.node.selection_set.node,
+                resolve,
+                guard + 1,
+                introspection,
+            ),
+        };
+        total.complexity = total.complexity.saturating_add(cost.complexity);
+        total.depth = total.depth.max(cost.depth);
+        total.introspection_cycles = total.introspection_cycles.max(cost.introspection_cycles);
+    }
+    total
+}
+
+/// A filter argument's cost: 1 per (nested) filter, [`SEARCH_COST`] per search in it.
+/// Walked with an explicit stack: variables are bounded in depth already, literals by
+/// the text's nesting bound, but no walk here recurses on client data.
+fn filter_cost(value: &async_graphql::Value) -> usize {
+    let mut cost = 0_usize;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            async_graphql::Value::Object(fields) => {
+                cost += 1;
+                for (name, v) in fields {
+                    match (name.as_str(), v) {
+                        ("search", async_graphql::Value::String(_)) => cost += SEARCH_COST,
+                        ("and" | "or" | "not" | "articles", v) => stack.push(v),
+                        _ => {}
+                    }
+                }
+            }
+            async_graphql::Value::List(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    cost
 }
 
 /// Parsed documents by query text: clients send the same few queries over and over, and
@@ -170,12 +371,7 @@ pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
 
 /// Measures the operation `operation_name` selects in a parsed document.
 pub fn measure(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option<Shape> {
-    let op = match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-        _ => return None,
-    };
+    let op = operation(doc, operation_name)?;
     let mut shape = Shape {
         kind: op.node.ty,
         aliases: 0,
@@ -187,6 +383,42 @@ pub fn measure(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option
     walk(doc, &op.node.selection_set.node, &mut shape, 0);
     shape.roots = roots(doc, &op.node.selection_set.node, 0);
     Some(shape)
+}
+
+/// The operation `operation_name` selects (the only one if none is named).
+fn operation<'d>(
+    doc: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'d async_graphql::Positioned<async_graphql::parser::types::OperationDefinition>> {
+    match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    }
+}
+
+/// Refuses an operation over its depth or cost limit with `QUERY_TOO_COMPLEX`.
+pub fn check_cost(cost: Cost, limits: TextLimits) -> AppResult<()> {
+    if cost.introspection_cycles > MAX_INTROSPECTION_CYCLES {
+        return Err(AppError::too_complex(
+            "the introspection query goes round the type graph; ask for each type once",
+        ));
+    }
+    if cost.depth > limits.max_depth {
+        return Err(AppError::too_complex(format!(
+            "the operation is nested {} deep; at most {} levels are allowed",
+            cost.depth, limits.max_depth
+        )));
+    }
+    if cost.complexity > limits.max_cost {
+        return Err(AppError::too_complex(format!(
+            "the operation costs {}; at most {} is allowed (each list multiplies its \
+             selection by its page size: ask for smaller pages or fewer fields)",
+            cost.complexity, limits.max_cost
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses an operation over a limit with `QUERY_TOO_COMPLEX`.
@@ -305,6 +537,8 @@ mod tests {
             TextLimits {
                 max_aliases: 30,
                 max_fields: 1000,
+                max_depth: 10,
+                max_cost: 5000,
             },
         )
         .expect_err("refused");
@@ -367,6 +601,64 @@ mod tests {
         ));
         let err = check_variable_nesting(&vars).expect_err("refused");
         assert_eq!(err.code, crate::error::ErrorCode::QueryTooComplex);
+    }
+
+    #[test]
+    fn cost_multiplies_lists_by_their_pages_and_counts_searches_and_facets() {
+        let cost_of = |q: &str, vars: serde_json::Value| {
+            let doc = async_graphql::parser::parse_query(q).expect("parses");
+            cost(&doc, None, &async_graphql::Variables::from_json(vars)).expect("one operation")
+        };
+        // articles: 1 + 5 * (nodes: 1 + 1 * (title: 1)) = 11
+        assert_eq!(
+            cost_of(
+                "{ articles(first: 5) { nodes { title } } }",
+                serde_json::json!({})
+            ),
+            Cost {
+                complexity: 11,
+                depth: 3,
+                introspection_cycles: 0
+            }
+        );
+        // Defaults and variables give page sizes: 1 + 20 * 2 and 1 + 7 * 2.
+        assert_eq!(
+            cost_of("{ articles { nodes { title } } }", serde_json::json!({})).complexity,
+            41
+        );
+        assert_eq!(
+            cost_of(
+                "query($n: Int = 3) { articles(first: $n) { nodes { title } } }",
+                serde_json::json!({ "n": 7 })
+            )
+            .complexity,
+            15
+        );
+        // A search in a nested filter, and facets, cost more.
+        let searched = cost_of(
+            "query($f: ArticleFilter) { articles(first: 1, filter: $f) { facets { kinds { count } } } }",
+            serde_json::json!({ "f": { "or": [{ "search": "x" }, { "kind": "SUMMARY" }] } }),
+        );
+        // 1 + filter (three objects, one search) + facets (1 + 50 + kinds: 1 + 3 * count).
+        assert_eq!(
+            searched.complexity,
+            1 + (3 + SEARCH_COST) + (1 + FACETS_COST + (1 + 3))
+        );
+        // The standard introspection query is deep but not circular; a circular one is.
+        let standard = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }";
+        let c = cost_of(standard, serde_json::json!({}));
+        assert_eq!((c.depth, c.introspection_cycles), (1, 1));
+        let circular = "{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }";
+        assert_eq!(
+            cost_of(circular, serde_json::json!({})).introspection_cycles,
+            3
+        );
+        // Fragments count where they are spread.
+        let doc = "{ ...F ...F } fragment F on Query { people(first: 2) { nodes { name } } }";
+        assert_eq!(
+            cost_of(doc, serde_json::json!({})).complexity,
+            2 * (1 + 2 * 2)
+        );
     }
 
     #[test]

@@ -60,17 +60,26 @@ impl Node {
     }
 }
 
-/// Runs one read statement on the request's connection and decodes its document;
-/// `None` when it is SQL NULL (nothing found).
+/// Runs one read statement on the request's connection; its document, `None` when it
+/// is SQL NULL (nothing found).
+pub(crate) async fn read_text(
+    ctx: &Context<'_>,
+    sql: crate::db::sql::Sql,
+) -> AppResult<Option<String>> {
+    let mut conn = request_conn(ctx)?.get().await?;
+    crate::db::read::fetch(&mut conn, sql).await
+}
+
+/// As [`read_text`], decoded for resolvers.
 pub(crate) async fn read(
     ctx: &Context<'_>,
     sql: crate::db::sql::Sql,
 ) -> AppResult<Option<data::Val>> {
-    let text = {
-        let mut conn = request_conn(ctx)?.get().await?;
-        crate::db::read::fetch(&mut conn, sql).await?
-    };
-    text.as_deref().map(data::decode).transpose()
+    read_text(ctx, sql)
+        .await?
+        .as_deref()
+        .map(data::decode)
+        .transpose()
 }
 
 /// Builds the schema once; the HTTP layer shares it between workers.
@@ -81,12 +90,10 @@ pub fn build_schema(config: &Config, db: Db, feed: ArticleFeed) -> ArchiveSchema
         subscription::SubscriptionRoot,
     )
     .data(db)
-    .data(feed)
-    // Reports each operation's cost and depth in `extensions.analyzer`, computed
-    // during validation, before anything executes.
-    .extension(async_graphql::extensions::Analyzer)
-    .limit_depth(config.max_depth)
-    .limit_complexity(config.max_complexity);
+    // Depth and cost are checked (and reported) by the handler before execution, with our
+    // own model (`limits::cost`): no extension, so fields resolve on async-graphql's fast
+    // path.
+    .data(feed);
     if !config.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

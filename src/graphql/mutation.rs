@@ -126,7 +126,7 @@ async fn payload_object(
     id: i64,
 ) -> AppResult<Option<Obj>> {
     let selection = select::child(ctx, field)?;
-    let sql = plan::node(&mut plan::Aliases::default(), &selection, kind, id)?;
+    let sql = plan::node(&mut plan::Aliases::tagged(), &selection, kind, id)?;
     Ok(super::read(ctx, sql)
         .await?
         .and_then(|v| v.as_obj().cloned()))

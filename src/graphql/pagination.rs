@@ -1,10 +1,9 @@
-//! Relay cursor connections over the read statements' documents: each connection holds
-//! the rows its statement fetched for the page (one more than the page, in forward
-//! order) and the page it was asked for, and trims and describes the page from them.
+//! Relay cursor connections. The read statements page every list themselves (keyset
+//! pages, the extra row left out, page info worked out); the types here read the result.
 
-use async_graphql::SimpleObject;
+use async_graphql::{Context, Object};
 
-use super::data::Obj;
+use super::data::{Obj, key};
 pub use crate::db::read::connection::{
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, decode_cursor, encode_cursor,
 };
@@ -26,43 +25,31 @@ pub fn page(
 }
 
 /// Where a page sits in the whole list.
-#[derive(Debug, Clone, SimpleObject)]
-pub struct PageInfo {
+#[derive(Clone)]
+pub struct PageInfo(pub(crate) Obj);
+
+/// Where a page sits in the whole list.
+#[Object]
+impl PageInfo {
     /// More items follow this page.
-    pub has_next_page: bool,
-    /// Items come before this page.
-    pub has_previous_page: bool,
-    /// Cursor of the first item of the page.
-    pub start_cursor: Option<String>,
-    /// Cursor of the last item of the page.
-    pub end_cursor: Option<String>,
-}
-
-/// The page's items out of the rows fetched for it (`size + 1` at most, forward order):
-/// the extra row is the last of a forward page, the first of a backward page.
-pub fn trim<T>(mut items: Vec<T>, page: &Page) -> Vec<T> {
-    if items.len() > page.size {
-        if page.backward {
-            let extra = items.len() - page.size;
-            items.drain(..extra);
-        } else {
-            items.truncate(page.size);
-        }
+    async fn has_next_page(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
     }
-    items
-}
 
-/// Page info from a statement's raw `{more, cursors}`.
-pub fn page_info(raw: &Obj, page: &Page) -> AppResult<PageInfo> {
-    let more = raw.bool("more")?;
-    let cursors = trim(raw.strs("cursors")?, page);
-    let continues = page.cursor.is_some();
-    Ok(PageInfo {
-        has_next_page: if page.backward { continues } else { more },
-        has_previous_page: if page.backward { more } else { continues },
-        start_cursor: cursors.first().map(|c| encode_cursor(c)),
-        end_cursor: cursors.last().map(|c| encode_cursor(c)),
-    })
+    /// Items come before this page.
+    async fn has_previous_page(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
+    }
+
+    /// Cursor of the first item of the page.
+    async fn start_cursor(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
+    }
+
+    /// Cursor of the last item of the page.
+    async fn end_cursor(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
+    }
 }
 
 /// Declares a connection type `$conn` and its edge `$edge` for node type `$node` (a
@@ -70,20 +57,8 @@ pub fn page_info(raw: &Obj, page: &Page) -> AppResult<PageInfo> {
 macro_rules! connection_type {
     ($conn:ident, $edge:ident, $node:ident, $what:literal $(, facets: $facets:ident)?) => {
         #[doc = $what]
-        pub struct $conn {
-            obj: $crate::graphql::data::Obj,
-            page: $crate::graphql::pagination::Page,
-        }
-
-        impl $conn {
-            /// The connection in `obj`, for the page that was asked for.
-            pub fn new(
-                obj: $crate::graphql::data::Obj,
-                page: $crate::graphql::pagination::Page,
-            ) -> Self {
-                Self { obj, page }
-            }
-        }
+        #[derive(Clone)]
+        pub struct $conn(pub(crate) $crate::graphql::data::Obj);
 
         #[doc = $what]
         #[async_graphql::Object]
@@ -93,8 +68,9 @@ macro_rules! connection_type {
                 &self,
                 ctx: &async_graphql::Context<'_>,
             ) -> $crate::error::AppResult<Vec<$edge>> {
-                let rows = self.obj.objs($crate::graphql::data::key(ctx))?;
-                Ok($crate::graphql::pagination::trim(rows, &self.page)
+                Ok(self
+                    .0
+                    .objs($crate::graphql::data::key(ctx))?
                     .into_iter()
                     .map($edge)
                     .collect())
@@ -105,8 +81,9 @@ macro_rules! connection_type {
                 &self,
                 ctx: &async_graphql::Context<'_>,
             ) -> $crate::error::AppResult<Vec<$node>> {
-                let rows = self.obj.objs($crate::graphql::data::key(ctx))?;
-                Ok($crate::graphql::pagination::trim(rows, &self.page)
+                Ok(self
+                    .0
+                    .objs($crate::graphql::data::key(ctx))?
                     .into_iter()
                     .map($node)
                     .collect())
@@ -115,26 +92,31 @@ macro_rules! connection_type {
             /// Where this page sits in the whole list.
             async fn page_info(
                 &self,
+                ctx: &async_graphql::Context<'_>,
             ) -> $crate::error::AppResult<$crate::graphql::pagination::PageInfo> {
-                $crate::graphql::pagination::page_info(&self.obj.obj("pageInfo")?, &self.page)
+                Ok($crate::graphql::pagination::PageInfo(
+                    self.0.obj($crate::graphql::data::key(ctx))?,
+                ))
             }
 
             /// How many items the whole list holds (counted only when asked for).
-            async fn total_count(&self) -> $crate::error::AppResult<i64> {
-                self.obj.int("totalCount")
+            async fn total_count(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> $crate::error::AppResult<i64> {
+                self.0.int($crate::graphql::data::key(ctx))
             }
 
             $(
                 /// Counts of the whole list by kind, outlet, section, year, people and
                 /// organizations (computed only for the parts selected). Null on lists
                 /// that are not made by a filter (an entity's articles).
-                #[graphql(complexity = "50 + child_complexity")]
                 async fn facets(
                     &self,
                     ctx: &async_graphql::Context<'_>,
                 ) -> $crate::error::AppResult<Option<$facets>> {
                     Ok(self
-                        .obj
+                        .0
                         .get($crate::graphql::data::key(ctx))
                         .and_then($crate::graphql::data::Val::as_obj)
                         .cloned()
@@ -150,8 +132,11 @@ macro_rules! connection_type {
         #[async_graphql::Object]
         impl $edge {
             /// Opaque position of this item; pass it as `after` or `before`.
-            async fn cursor(&self) -> $crate::error::AppResult<String> {
-                Ok($crate::graphql::pagination::encode_cursor(self.0.str("cursor")?))
+            async fn cursor(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+            ) -> $crate::error::AppResult<&str> {
+                self.0.str($crate::graphql::data::key(ctx))
             }
 
             /// The item.
@@ -165,17 +150,3 @@ macro_rules! connection_type {
     };
 }
 pub(crate) use connection_type;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_drop_the_extra_row_at_their_far_end() {
-        let forward = Page::new(Some(2), None, None, None).expect("page");
-        assert_eq!(trim(vec![1, 2, 3], &forward), vec![1, 2]);
-        let backward = Page::new(None, None, Some(2), Some(&encode_cursor("x"))).expect("page");
-        assert_eq!(trim(vec![6, 7, 8], &backward), vec![7, 8]);
-        assert_eq!(trim(vec![7, 8], &backward), vec![7, 8]);
-    }
-}

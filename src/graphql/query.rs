@@ -1,6 +1,7 @@
 //! The query root. Every field here answers with one SQL statement built from its
-//! selection (`crate::db::read`); the objects it returns resolve from that statement's
-//! document.
+//! selection (`crate::db::read`), whose document is the field's response: handed to
+//! async-graphql as the field's value ([`Prebuilt`]), nothing below resolves. Search
+//! hits are read by resolvers (their snippets are escaped here).
 
 use async_graphql::{Context, ID, Object};
 
@@ -8,13 +9,13 @@ use super::analytics::{
     self, EntityRanking, RankedEntity, SearchHit, SearchType, TimeBucket, TimeInterval,
 };
 use super::article::{Article, ArticleConnection};
-use super::data::{Obj, Val};
+use super::data::{Obj, Prebuilt, Val};
 use super::entity::{Organization, OrganizationConnection, Person, PersonConnection};
 use super::filter::{self, ArticleFilterInput, ArticleOrderBy, QuoteFilterInput};
 use super::ids::{self, NodeType};
 use super::pagination::{self, MAX_PAGE_SIZE};
 use super::quote::{Quote, QuoteConnection};
-use super::{Node, read, select};
+use super::{Node, read, read_text, select};
 use crate::db::filter::EntityKind;
 use crate::db::read::analytics::{Counted, Ranked, Ranking};
 use crate::db::read::article::{ArticleKey, ArticleOrder};
@@ -59,9 +60,20 @@ fn node_kind(t: NodeType) -> Option<NodeKind> {
     }
 }
 
-/// The object of a read statement's document, if any.
-fn object(value: Option<Val>) -> Option<Obj> {
-    value.and_then(|v| v.as_obj().cloned())
+/// The document of a read statement as a field's value; `None` when SQL NULL.
+async fn prebuilt<T>(ctx: &Context<'_>, sql: Sql) -> AppResult<Option<Prebuilt<T>>> {
+    read_text(ctx, sql)
+        .await?
+        .as_deref()
+        .map(Prebuilt::parse)
+        .transpose()
+}
+
+/// As [`prebuilt`], for a document that is never NULL (a list, a connection).
+async fn prebuilt_some<T>(ctx: &Context<'_>, sql: Sql) -> AppResult<Prebuilt<T>> {
+    prebuilt(ctx, sql)
+        .await?
+        .ok_or_else(|| AppError::internal("a read statement returned nothing"))
 }
 
 /// The objects of a read statement's document that is a list.
@@ -86,13 +98,13 @@ fn exactly_one_key(slug: Option<String>, name: Option<String>) -> AppResult<Opti
 }
 
 /// One person or organization by ID, slug, name or alias.
-async fn entity(
+async fn entity<T>(
     ctx: &Context<'_>,
     kind: EntityKind,
     id: Option<ID>,
     slug: Option<String>,
     name: Option<String>,
-) -> AppResult<Option<Obj>> {
+) -> AppResult<Option<Prebuilt<T>>> {
     let node = match kind {
         EntityKind::Person => NodeType::Person,
         EntityKind::Organization => NodeType::Organization,
@@ -108,7 +120,7 @@ async fn entity(
         (None, Some(key)) => plan::entity::by_key(&mut aliases, kind, &selection, &key)?,
         _ => return Err(AppError::bad_input("give one of `id`, `slug` or `name`")),
     };
-    Ok(object(read(ctx, sql).await?))
+    prebuilt(ctx, sql).await
 }
 
 /// A root list of people or organizations.
@@ -116,7 +128,7 @@ async fn entity(
     clippy::too_many_arguments,
     reason = "the kind, the search and order, and the Relay arguments"
 )]
-async fn entity_list(
+async fn entity_list<T>(
     ctx: &Context<'_>,
     kind: EntityKind,
     search: Option<String>,
@@ -125,7 +137,7 @@ async fn entity_list(
     after: Option<String>,
     last: Option<i32>,
     before: Option<String>,
-) -> AppResult<(Obj, pagination::Page)> {
+) -> AppResult<Prebuilt<T>> {
     let page = pagination::page(first, after, last, before)?;
     let search = search
         .map(|s| filter::bounded_search(&s))
@@ -146,29 +158,29 @@ async fn entity_list(
         order,
         &page,
     )?;
-    let obj = object(read(ctx, sql).await?).ok_or_else(|| AppError::internal("no list"))?;
-    Ok((obj, page))
+    prebuilt_some(ctx, sql).await
 }
 
 #[Object(name = "Query")]
 impl QueryRoot {
     /// Any object by its global ID (merged people and organizations resolve to the
     /// entity they were merged into).
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Prebuilt<Node>>> {
         let (kind, n) = ids::decode(&id)?;
         let Some(kind) = node_kind(kind) else {
             return Ok(None);
         };
         let selection = select::current(ctx)?;
         let sql = plan::node(&mut Aliases::default(), &selection, kind, n)?;
-        object(read(ctx, sql).await?)
-            .map(Node::from_obj)
-            .transpose()
+        prebuilt(ctx, sql).await
     }
 
     /// Several objects by global ID, in the order asked (null where not found); at most 100.
-    #[graphql(complexity = "ids.len() * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> AppResult<Prebuilt<Vec<Option<Node>>>> {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(AppError::bad_input(format!("at most {MAX_PAGE_SIZE} ids")));
         }
@@ -178,10 +190,7 @@ impl QueryRoot {
             .collect::<AppResult<Vec<_>>>()?;
         let selection = select::current(ctx)?;
         let sql = plan::nodes(&mut Aliases::default(), &selection, &items)?;
-        objects(read(ctx, sql).await?)?
-            .into_iter()
-            .map(|o| o.map(Node::from_obj).transpose())
-            .collect()
+        prebuilt_some(ctx, sql).await
     }
 
     /// One article, by global ID or by slug (give exactly one).
@@ -190,7 +199,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         id: Option<ID>,
         slug: Option<String>,
-    ) -> AppResult<Option<Article>> {
+    ) -> AppResult<Option<Prebuilt<Article>>> {
         let id = id
             .map(|id| ids::decode_as(NodeType::Article, &id))
             .transpose()?;
@@ -200,15 +209,12 @@ impl QueryRoot {
             _ => return Err(AppError::bad_input("give `id` or `slug`, exactly one")),
         };
         let selection = select::current(ctx)?;
-        let sql = plan::article::by_key(&mut Aliases::default(), &selection, key, false)?;
-        Ok(object(read(ctx, sql).await?).map(Article))
+        let sql = plan::article::by_key(&mut Aliases::default(), &selection, key)?;
+        prebuilt(ctx, sql).await
     }
 
     /// Articles matching a filter, as a cursor connection (at most 100 per page), with
     /// the total and facets on request.
-    #[graphql(
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1 + filter.as_ref().map_or(0, ArticleFilterInput::cost)"
-    )]
     #[expect(
         clippy::too_many_arguments,
         reason = "the Relay arguments plus filter and order"
@@ -222,7 +228,7 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> AppResult<ArticleConnection> {
+    ) -> AppResult<Prebuilt<ArticleConnection>> {
         let page = pagination::page(first, after, last, before)?;
         let filter = filter::article_filter(filter.as_ref())?;
         let order = match order_by {
@@ -232,9 +238,9 @@ impl QueryRoot {
             ArticleOrderBy::Relevance => ArticleOrder::Relevance,
         };
         let selection = select::current(ctx)?;
-        let sql = plan::article::list(&mut Aliases::default(), &selection, &filter, order, &page)?;
-        let obj = object(read(ctx, sql).await?).ok_or_else(|| AppError::internal("no list"))?;
-        Ok(ArticleConnection::new(obj, page))
+        let sql =
+            plan::article::list_page(&mut Aliases::default(), &selection, &filter, order, &page)?;
+        prebuilt_some(ctx, sql).await
     }
 
     /// One person, by global ID, slug, or any name or alias (case- and
@@ -245,14 +251,11 @@ impl QueryRoot {
         id: Option<ID>,
         slug: Option<String>,
         name: Option<String>,
-    ) -> AppResult<Option<Person>> {
-        Ok(entity(ctx, EntityKind::Person, id, slug, name)
-            .await?
-            .map(Person))
+    ) -> AppResult<Option<Prebuilt<Person>>> {
+        entity(ctx, EntityKind::Person, id, slug, name).await
     }
 
     /// People, optionally fuzzy-matched by name (trigram similarity, accent-insensitive).
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[expect(
         clippy::too_many_arguments,
         reason = "the Relay arguments plus search and order"
@@ -266,8 +269,8 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> AppResult<PersonConnection> {
-        let (obj, page) = entity_list(
+    ) -> AppResult<Prebuilt<PersonConnection>> {
+        entity_list(
             ctx,
             EntityKind::Person,
             search,
@@ -277,8 +280,7 @@ impl QueryRoot {
             last,
             before,
         )
-        .await?;
-        Ok(PersonConnection::new(obj, page))
+        .await
     }
 
     /// One organization, by global ID, slug, or any name, acronym or alias (give exactly one).
@@ -288,14 +290,11 @@ impl QueryRoot {
         id: Option<ID>,
         slug: Option<String>,
         name: Option<String>,
-    ) -> AppResult<Option<Organization>> {
-        Ok(entity(ctx, EntityKind::Organization, id, slug, name)
-            .await?
-            .map(Organization))
+    ) -> AppResult<Option<Prebuilt<Organization>>> {
+        entity(ctx, EntityKind::Organization, id, slug, name).await
     }
 
     /// Organizations, optionally fuzzy-matched by name or acronym.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[expect(
         clippy::too_many_arguments,
         reason = "the Relay arguments plus search and order"
@@ -309,8 +308,8 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> AppResult<OrganizationConnection> {
-        let (obj, page) = entity_list(
+    ) -> AppResult<Prebuilt<OrganizationConnection>> {
+        entity_list(
             ctx,
             EntityKind::Organization,
             search,
@@ -320,22 +319,18 @@ impl QueryRoot {
             last,
             before,
         )
-        .await?;
-        Ok(OrganizationConnection::new(obj, page))
+        .await
     }
 
     /// One quote by global ID.
-    async fn quote(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Quote>> {
+    async fn quote(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Prebuilt<Quote>>> {
         let n = ids::decode_as(NodeType::Quote, &id)?;
         let selection = select::current(ctx)?;
-        let sql = plan::quote::by_id(&mut Aliases::default(), &selection, n, false)?;
-        Ok(object(read(ctx, sql).await?).map(Quote))
+        let sql = plan::quote::by_id(&mut Aliases::default(), &selection, n)?;
+        prebuilt(ctx, sql).await
     }
 
     /// Quotes matching a filter, newest first.
-    #[graphql(
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1 + filter.as_ref().map_or(0, QuoteFilterInput::cost)"
-    )]
     async fn quotes(
         &self,
         ctx: &Context<'_>,
@@ -344,19 +339,17 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> AppResult<QuoteConnection> {
+    ) -> AppResult<Prebuilt<QuoteConnection>> {
         let page = pagination::page(first, after, last, before)?;
         let filter = filter::quote_filter(filter.as_ref())?;
         let selection = select::current(ctx)?;
         let sql = plan::quote::list(&mut Aliases::default(), &selection, &filter, &page)?;
-        let obj = object(read(ctx, sql).await?).ok_or_else(|| AppError::internal("no list"))?;
-        Ok(QuoteConnection::new(obj, page))
+        prebuilt_some(ctx, sql).await
     }
 
     /// One ranked search over articles, quotes, people and organizations, with
     /// highlighted snippets. `types` narrows what is searched (default: everything).
     /// The query is web-search syntax, at most 200 characters and 12 words.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + filter::SEARCH_COST")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -374,7 +367,7 @@ impl QueryRoot {
         let limit = analytics::ranked_size(first)?;
         let selection = select::current(ctx)?;
         let sql =
-            plan::analytics::search(&mut Aliases::default(), &selection, &query, &kinds, limit)?;
+            plan::analytics::search(&mut Aliases::tagged(), &selection, &query, &kinds, limit)?;
         Ok(all(objects(read(ctx, sql).await?)?)
             .into_iter()
             .map(SearchHit)
@@ -391,7 +384,7 @@ impl QueryRoot {
         interval: TimeInterval,
         articles: Option<ArticleFilterInput>,
         quotes: Option<QuoteFilterInput>,
-    ) -> AppResult<Vec<TimeBucket>> {
+    ) -> AppResult<Prebuilt<Vec<TimeBucket>>> {
         let counted = match (articles, quotes) {
             (Some(_), Some(_)) => {
                 return Err(AppError::bad_input("give `articles` or `quotes`, not both"));
@@ -399,17 +392,14 @@ impl QueryRoot {
             (_, Some(q)) => Counted::Quotes(q.to_db()?),
             (a, None) => Counted::Articles(filter::article_filter(a.as_ref())?),
         };
-        let sql = plan::analytics::timeline(&counted, analytics::interval(interval))?;
-        Ok(all(objects(read(ctx, sql).await?)?)
-            .into_iter()
-            .map(TimeBucket)
-            .collect())
+        let selection = select::current(ctx)?;
+        let sql = plan::analytics::timeline(&counted, analytics::interval(interval), &selection)?;
+        prebuilt_some(ctx, sql).await
     }
 
     /// The people or organizations mentioned in the most articles matching `articles`,
     /// or the speakers of the most quotes matching `quotes` (and `articles`); each entry
     /// can give its own timeline.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + 5")]
     async fn top_entities(
         &self,
         ctx: &Context<'_>,
@@ -417,7 +407,7 @@ impl QueryRoot {
         articles: Option<ArticleFilterInput>,
         quotes: Option<QuoteFilterInput>,
         #[graphql(default = 10)] first: i32,
-    ) -> AppResult<Vec<RankedEntity>> {
+    ) -> AppResult<Prebuilt<Vec<RankedEntity>>> {
         let articles = filter::article_filter(articles.as_ref())?;
         let quotes = filter::quote_filter(quotes.as_ref())?;
         let limit = analytics::ranked_size(first)?;
@@ -433,15 +423,11 @@ impl QueryRoot {
         let selection = select::current(ctx)?;
         let sql =
             plan::analytics::top_entities(&mut Aliases::default(), &selection, &ranking, limit)?;
-        Ok(all(objects(read(ctx, sql).await?)?)
-            .into_iter()
-            .map(RankedEntity)
-            .collect())
+        prebuilt_some(ctx, sql).await
     }
 
     /// The people or organizations mentioned in the most articles together with
     /// `entity` (a person or organization: ID, slug, name or alias), within `articles`.
-    #[graphql(complexity = "first.max(0) as usize * child_complexity + 5")]
     async fn cooccurrence(
         &self,
         ctx: &Context<'_>,
@@ -449,7 +435,7 @@ impl QueryRoot {
         with: CooccurringKind,
         articles: Option<ArticleFilterInput>,
         #[graphql(default = 10)] first: i32,
-    ) -> AppResult<Vec<RankedEntity>> {
+    ) -> AppResult<Prebuilt<Vec<RankedEntity>>> {
         let to = match with {
             CooccurringKind::People => EntityKind::Person,
             CooccurringKind::Organizations => EntityKind::Organization,
@@ -465,9 +451,6 @@ impl QueryRoot {
             &articles,
             limit,
         )?;
-        Ok(all(objects(read(ctx, sql).await?)?)
-            .into_iter()
-            .map(RankedEntity)
-            .collect())
+        prebuilt_some(ctx, sql).await
     }
 }

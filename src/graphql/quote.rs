@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use super::article::Article;
 use super::data::{Obj, key};
 use super::entity::{Organization, Person};
-use super::ids::{self, NodeType};
 use super::pagination::connection_type;
 use crate::error::{AppError, AppResult};
 
@@ -24,8 +23,8 @@ pub struct UnnamedSource(pub(crate) Obj);
 #[Object]
 impl UnnamedSource {
     /// The description as written.
-    async fn description(&self) -> AppResult<&str> {
-        self.0.str("description")
+    async fn description(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 }
 
@@ -56,13 +55,13 @@ impl Speaker {
 #[Object]
 impl Quote {
     /// Global ID.
-    pub async fn id(&self) -> AppResult<ID> {
-        Ok(ids::encode(NodeType::Quote, self.0.int("id")?))
+    pub async fn id(&self, ctx: &Context<'_>) -> AppResult<ID> {
+        Ok(ID(self.0.str(key(ctx))?.to_owned()))
     }
 
     /// The exact words between the quotation marks.
-    async fn text(&self) -> AppResult<&str> {
-        self.0.str("text")
+    async fn text(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// Who said them; null when the attribution is unknown.
@@ -71,53 +70,53 @@ impl Quote {
     }
 
     /// The speaker's name, or the unnamed source's description.
-    async fn speaker_name(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("speakerName")
+    async fn speaker_name(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// Whether the speaker is an unnamed source.
-    async fn is_unnamed(&self) -> AppResult<bool> {
-        self.0.bool("isUnnamed")
+    async fn is_unnamed(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
     }
 
     /// The words that attribute the quote ("said", "told", "called for").
-    async fn cue(&self) -> AppResult<Option<&str>> {
-        self.0.opt_str("cue")
+    async fn cue(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.0.opt_str(key(ctx))
     }
 
     /// Whether the quote is a fragment inside a sentence rather than whole sentences.
-    async fn is_fragment(&self) -> AppResult<bool> {
-        self.0.bool("isFragment")
+    async fn is_fragment(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
     }
 
     /// Confidence of the attribution, from 0 to 1 (1 when an editor set it).
-    async fn confidence(&self) -> AppResult<f32> {
-        Ok(self.0.float("confidence")? as f32)
+    async fn confidence(&self, ctx: &Context<'_>) -> AppResult<f64> {
+        self.0.float(key(ctx))
     }
 
     /// Index into the article's `paragraphs`.
-    async fn paragraph(&self) -> AppResult<i32> {
-        self.0.i32("paragraph")
+    async fn paragraph(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// First character of the quoted words in the paragraph (Unicode scalar values).
-    async fn start(&self) -> AppResult<i32> {
-        self.0.i32("start")
+    async fn start(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// One past the last character.
-    async fn end(&self) -> AppResult<i32> {
-        self.0.i32("end")
+    async fn end(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        self.0.i32(key(ctx))
     }
 
     /// The date of the article it appeared in.
-    async fn published_on(&self) -> AppResult<NaiveDate> {
-        self.0.date("publishedOn")
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
+        self.0.date(key(ctx))
     }
 
     /// Version of the extractor that found it.
-    async fn extractor_version(&self) -> AppResult<&str> {
-        self.0.str("extractorVersion")
+    async fn extractor_version(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
     }
 
     /// The article it appeared in.

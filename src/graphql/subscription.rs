@@ -43,7 +43,7 @@ async fn read_feed(
     last: i64,
 ) -> AppResult<(i64, Vec<Obj>)> {
     let sql: Sql =
-        plan::article::feed_after(&mut Aliases::default(), selection, last, filter, FEED_BATCH)?;
+        plan::article::feed_after(&mut Aliases::tagged(), selection, last, filter, FEED_BATCH)?;
     let text = {
         let mut conn = db.write.get().await?;
         plan::fetch(&mut conn, sql).await?

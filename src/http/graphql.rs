@@ -323,8 +323,18 @@ async fn execute(
         if let Some(principal) = &principal {
             request = request.data(principal.clone());
         }
-        let response = state.schema.execute(request).await;
+        let mut response = state.schema.execute(request).await;
         conn.finish().await;
+        if let Some(cost) = admitted.cost {
+            response.extensions.insert(
+                "analyzer".into(),
+                async_graphql::Value::from_json(json!({
+                    "complexity": cost.complexity,
+                    "depth": cost.depth,
+                }))
+                .unwrap_or_default(),
+            );
+        }
         responses.push(with_codes(response));
     }
     let body = if is_batch {
@@ -364,8 +374,10 @@ pub(super) fn admit(
         return Ok(Admitted {
             kind: None,
             roots: 1,
+            cost: None,
         });
     };
+    let mut cost = None;
     if let Some(shape) = shape {
         if shape.introspection && !state.config.introspection {
             return Err(Refusal::new(
@@ -377,14 +389,22 @@ pub(super) fn admit(
         let text_limits = TextLimits {
             max_aliases: state.config.max_aliases,
             max_fields: state.config.max_fields,
+            max_depth: state.config.max_depth,
+            max_cost: state.config.max_complexity,
         };
         limits::check(&shape, text_limits)
             .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
+        cost = limits::cost(&doc, request.operation_name.as_deref(), &request.variables);
+        if let Some(cost) = cost {
+            limits::check_cost(cost, text_limits)
+                .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e.code.as_str(), e.message))?;
+        }
     }
     request.set_parsed_query((*doc).clone());
     Ok(Admitted {
         kind: shape.map(|s| s.kind),
         roots: shape.map_or(1, |s| s.roots),
+        cost,
     })
 }
 
@@ -396,6 +416,8 @@ pub(super) struct Admitted {
     pub(super) kind: Option<OperationType>,
     /// Its root fields (see `limits::Shape::roots`).
     pub(super) roots: usize,
+    /// Its cost and depth, reported in `extensions.analyzer`.
+    pub(super) cost: Option<limits::Cost>,
 }
 
 /// Errors raised by async-graphql itself (parse, validation, coercion, limits) carry no

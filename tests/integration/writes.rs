@@ -1285,3 +1285,62 @@ async fn entity_counters_follow_ingest_merges_corrections_reextraction_and_delet
         0
     );
 }
+
+/// A selection with aliases, fragments, unions and `__typename` at every level.
+const EVERYTHING: &str = "{ __typename id headline: title kind publishedOn createdAt paragraphs
+    sources { __typename page outlet { __typename id name } }
+    sectionPath { id path depth } authors { id name }
+    people(first: 3) { totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { titles person { __typename id name aliases mentionCount } p: mentions { para: paragraph start surface } } } }
+    organizations { nodes { organization { name acronym kind } mentions { end title } } }
+    quotes(last: 2) { pageInfo { hasPreviousPage startCursor } nodes { id text confidence isFragment speakerName
+        speaker { __typename ...on Person { id name } ...on Organization { id name } ...on UnnamedSource { description } }
+        article { id } } } }";
+
+#[tokio::test]
+async fn a_query_and_a_mutation_payload_read_the_same_selection_alike() {
+    let app = TestApp::spawn().await;
+    let editor = app.db.key(Role::Editor).await;
+    let id = app.ingest_seed(&editor).await;
+    // The query's document is handed over as the response; the payload's is read field by
+    // field by resolvers. Both must give the same answer.
+    let query = app
+        .data(
+            &format!("query($id: ID!) {{ article(id: $id) {EVERYTHING} }}"),
+            json!({ "id": id }),
+        )
+        .await;
+    let payload = app
+        .data_as(
+            &editor,
+            &format!(
+                "mutation($raw: String!) {{ ingestArticle(input: {{ raw: $raw }}) {{ outcome article {EVERYTHING} }} }}"
+            ),
+            json!({ "raw": SEED }),
+        )
+        .await;
+    assert_eq!(payload["ingestArticle"]["outcome"], "ALREADY_ARCHIVED");
+    assert_eq!(query["article"], payload["ingestArticle"]["article"]);
+    let text = query.to_string();
+    assert!(
+        !text.contains("__t\""),
+        "no internal keys in a response: {text}"
+    );
+    assert_eq!(query["article"]["__typename"], "Article");
+    assert_eq!(
+        query["article"]["sources"][0]["outlet"]["__typename"],
+        "Outlet"
+    );
+    assert!(query["article"]["headline"].is_string());
+    let spans = &query["article"]["people"]["edges"][0]["node"]["p"];
+    assert!(
+        spans[0]["para"].is_i64() && spans[0]["surface"].is_string(),
+        "{spans}"
+    );
+    assert!(
+        query["article"]["createdAt"]
+            .as_str()
+            .expect("createdAt")
+            .ends_with("+00:00")
+    );
+}

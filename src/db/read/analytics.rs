@@ -117,14 +117,30 @@ pub fn check_range(counted: &Counted, interval: Interval) -> AppResult<()> {
 /// the filter's `publishedFrom` (else the first bucket with data) to its `publishedTo`
 /// (else the last), empty ones counted 0, so that a chart draws gaps as gaps.
 /// `only` restricts the count to one entity (`(column, owner expression)`).
-fn timeline_json(counted: &Counted, interval: Interval, only: Option<(&str, &str)>) -> Sql {
+fn timeline_json(
+    counted: &Counted,
+    interval: Interval,
+    only: Option<(&str, &str)>,
+    selection: &Selection,
+) -> Sql {
     let unit = interval.unit();
     let (from, to) = counted.bounds();
+    let mut bucket = Object::default();
+    for field in selection.on("TimeBucket") {
+        match field.name {
+            "__typename" => bucket.typename(field.key, "TimeBucket"),
+            "start" => bucket.text(field.key, "g.s::date"),
+            "count" => bucket.text(field.key, "coalesce(b.n, 0)"),
+            _ => {}
+        }
+    }
     let mut sql = Sql::new("(WITH b AS (");
-    sql.append(&bucket_rows(counted, interval, only)).push(&format!(
-        ") SELECT coalesce(json_agg(json_build_object('start', g.s::date, 'count', coalesce(b.n, 0)) \
-         ORDER BY g.s), '[]'::json) FROM (SELECT s FROM generate_series(date_trunc('{unit}', "
-    ));
+    sql.append(&bucket_rows(counted, interval, only))
+        .push(") SELECT coalesce(json_agg(")
+        .append(&bucket.build())
+        .push(&format!(
+            " ORDER BY g.s), '[]'::json) FROM (SELECT s FROM generate_series(date_trunc('{unit}', "
+        ));
     match from {
         Some(d) => {
             sql.bind(Bind::Date(d)).push("::date");
@@ -149,9 +165,9 @@ fn timeline_json(counted: &Counted, interval: Interval, only: Option<(&str, &str
 }
 
 /// The root `timeline`.
-pub fn timeline(counted: &Counted, interval: Interval) -> AppResult<Sql> {
+pub fn timeline(counted: &Counted, interval: Interval, selection: &Selection) -> AppResult<Sql> {
     check_range(counted, interval)?;
-    Ok(timeline_json(counted, interval, None))
+    Ok(timeline_json(counted, interval, None, selection))
 }
 
 /// Which entities a ranking counts.
@@ -238,21 +254,18 @@ fn entries(
     let mut item = Object::default();
     for field in selection.on("RankedEntity") {
         match field.name {
+            "__typename" => item.typename(field.key, "RankedEntity"),
             "name" => item.text(
-                "name",
+                field.key,
                 &format!(
                     "COALESCE((SELECT e.canonical_name FROM people x JOIN people e ON e.id = COALESCE(x.merged_into_id, x.id) WHERE x.id = {k}.person_id), \
                      (SELECT e.name FROM organizations x JOIN organizations e ON e.id = COALESCE(x.merged_into_id, x.id) WHERE x.id = {k}.organization_id), \
                      {k}.description)"
                 ),
             ),
-            "count" => item.text("count", &format!("{k}.count")),
+            "count" => item.text(field.key, &format!("{k}.count")),
             "entity" => {
-                let mut unnamed = Object::default();
-                unnamed.tag("UnnamedSource");
-                if field.selection.selects("UnnamedSource", "description") {
-                    unnamed.text("description", &format!("{k}.description"));
-                }
+                let unnamed = quote::unnamed(aliases, &field.selection, &format!("{k}.description"));
                 let mut sql = Sql::new(&format!("CASE WHEN {k}.person_id IS NOT NULL THEN "));
                 sql.append(&entity::by_id_expr(
                     aliases,
@@ -270,7 +283,7 @@ fn entries(
                     true,
                 )?)
                 .push(" ELSE ")
-                .append(&unnamed.build())
+                .append(&unnamed)
                 .push(" END");
                 item.add(field.key, sql);
             }
@@ -280,7 +293,7 @@ fn entries(
                     .interval
                     .ok_or_else(|| AppError::bad_input("`timeline` needs an `interval`"))?;
                 let value = match timelines {
-                    Some(ranking) => entity_timeline(ranking, interval, &k)?,
+                    Some(ranking) => entity_timeline(ranking, interval, &k, &field.selection)?,
                     None => Sql::new("'[]'::json"),
                 };
                 item.add(field.key, value);
@@ -301,7 +314,12 @@ fn entries(
 
 /// The timeline of ranking entry `k` under the ranking's filters; empty for unnamed
 /// sources.
-fn entity_timeline(ranking: &Ranking<'_>, interval: Interval, k: &str) -> AppResult<Sql> {
+fn entity_timeline(
+    ranking: &Ranking<'_>,
+    interval: Interval,
+    k: &str,
+    selection: &Selection,
+) -> AppResult<Sql> {
     let (counted, person, organization) = match ranking.ranked {
         Ranked::People | Ranked::Organizations => (
             Counted::Articles(ranking.articles.clone()),
@@ -332,12 +350,14 @@ fn entity_timeline(ranking: &Ranking<'_>, interval: Interval, k: &str) -> AppRes
         &counted,
         interval,
         Some((person, &format!("{k}.person_id"))),
+        selection,
     ))
     .push(&format!(" WHEN {k}.organization_id IS NOT NULL THEN "))
     .append(&timeline_json(
         &counted,
         interval,
         Some((organization, &format!("{k}.organization_id"))),
+        selection,
     ))
     .push(" ELSE '[]'::json END");
     Ok(sql)
@@ -410,28 +430,31 @@ pub fn facets(
     let mut object = Object::default();
     let quotes = QuoteFilter::default();
     for field in selection.on("ArticleFacets") {
-        let first = field.args.ranked(10, 100)?;
         let (head, node, limit) = match field.name {
+            "__typename" => {
+                object.typename(field.key, "ArticleFacets");
+                continue;
+            }
             "kinds" => (
                 "SELECT 0::bigint AS id, a.kind AS value, count(*) AS count FROM articles a WHERE ",
-                "NULL",
+                None,
                 3,
             ),
             "years" => (
                 "SELECT 0::bigint AS id, extract(year FROM a.published_on)::int::text AS value, count(*) AS count FROM articles a WHERE ",
-                "NULL",
+                None,
                 field.args.ranked(20, 100)?,
             ),
             "outlets" => (
                 "SELECT o.id, o.name AS value, count(*) AS count FROM articles a \
                  JOIN article_outlets ao ON ao.article_id = a.id JOIN outlets o ON o.id = ao.outlet_id WHERE ",
-                "'Outlet'",
-                first,
+                Some("Outlet"),
+                field.args.ranked(10, 100)?,
             ),
             "sections" => (
                 "SELECT s.id, s.path AS value, count(*) AS count FROM articles a JOIN sections s ON s.id = a.section_id WHERE ",
-                "'Section'",
-                first,
+                Some("Section"),
+                field.args.ranked(10, 100)?,
             ),
             ranked @ ("people" | "organizations" | "speakers") => {
                 let ranked = match ranked {
@@ -444,6 +467,7 @@ pub fn facets(
                     articles: filter,
                     quotes: &quotes,
                 };
+                let first = field.args.ranked(10, 100)?;
                 object.add(
                     field.key,
                     top_entities(aliases, &field.selection, &ranking, first)?,
@@ -453,13 +477,32 @@ pub fn facets(
             _ => continue,
         };
         let v = aliases.next("v");
-        let mut sql = Sql::new(&format!(
-            "(SELECT coalesce(json_agg(json_build_object('id', CASE WHEN {node} IS NULL THEN NULL ELSE {v}.id END, \
-             'node', {node}, 'value', {v}.value, 'count', {v}.count) ORDER BY {v}.count DESC, {v}.value), '[]'::json) FROM ("
-        ));
-        sql.push(head).append(&filter.condition()).push(&format!(
-            " GROUP BY 1, 2 ORDER BY count DESC, value LIMIT {limit}) {v})"
-        ));
+        let mut value = Object::default();
+        for part in field.selection.on("FacetValue") {
+            match part.name {
+                "__typename" => value.typename(part.key, "FacetValue"),
+                "id" => value.text(
+                    part.key,
+                    &node.map_or_else(
+                        || "NULL::text".to_owned(),
+                        |n| format!("global_id('{n}', {v}.id)"),
+                    ),
+                ),
+                "value" => value.text(part.key, &format!("{v}.value")),
+                "count" => value.text(part.key, &format!("{v}.count")),
+                _ => {}
+            }
+        }
+        let mut sql = Sql::new("(SELECT coalesce(json_agg(");
+        sql.append(&value.build())
+            .push(&format!(
+                " ORDER BY {v}.count DESC, {v}.value), '[]'::json) FROM ("
+            ))
+            .push(head)
+            .append(&filter.condition())
+            .push(&format!(
+                " GROUP BY 1, 2 ORDER BY count DESC, value LIMIT {limit}) {v})"
+            ));
         object.add(field.key, sql);
     }
     Ok(object.build())
@@ -583,23 +626,25 @@ pub fn search(
     let mut item = Object::default();
     for field in selection.on("SearchHit") {
         match field.name {
-            "type" => item.text("type", &format!("{h}.kind")),
-            "score" => item.text("score", &format!("{h}.score")),
+            "__typename" => item.typename(field.key, "SearchHit"),
+            "type" => item.text(field.key, &format!("{h}.kind")),
+            "score" => item.text(field.key, &format!("{h}.score")),
+            // The raw snippet, which the GraphQL layer escapes and measures.
             "snippet" | "snippetText" | "highlights" => {
-                item.text("snippet", &format!("{h}.snippet"))
+                item.text("__snippet", &format!("{h}.snippet"));
             }
             "node" => {
                 let id = Sql::new(&format!("{h}.id"));
                 let mut sql = Sql::new(&format!("CASE {h}.kind WHEN 'ARTICLE' THEN "));
                 let a = aliases.next("a");
                 let mut article = article::fields(aliases, &field.selection, &a)?;
-                article.tag("Article");
+                article.tag(aliases, "Article");
                 sql.push("(SELECT ")
                     .append(&article.build())
                     .push(&format!(" FROM articles {a} WHERE {a}.id = {h}.id)"));
                 let q = aliases.next("q");
                 let mut quote = quote::fields(aliases, &field.selection, &q)?;
-                quote.tag("Quote");
+                quote.tag(aliases, "Quote");
                 sql.push(" WHEN 'QUOTE' THEN (SELECT ")
                     .append(&quote.build())
                     .push(&format!(" FROM quotes {q} WHERE {q}.id = {h}.id)"));

@@ -1,44 +1,64 @@
 //! Articles: the object with its relations (sources, section path, authors, tags, the
-//! people and organizations of its body, its quotes), lookups, and filtered lists with
-//! their facets.
+//! people and organizations of its body, its quotes), lookups, filtered lists with
+//! their facets, and the feed of new articles.
 
-use super::connection::{self, Listing, Page, cursor_parts, fetch_order, forward_order, parse};
+use super::connection::{self, Listing, Page, cursor_parts, fetch_order, parse};
 use super::entity::{self, meta};
 use super::{Aliases, Merged, Object, Selection, agg_or_empty, analytics, quote};
 use crate::db::filter::{ArticleFilter, EntityKind};
 use crate::db::sql::{Bind, Sql};
 use crate::error::AppResult;
 
-/// Scalar fields of `Article` and their columns.
+/// Scalar fields of `Article` and their values over row `{a}`.
 const COLUMNS: &[(&str, &str)] = &[
-    ("id", "id"),
-    ("slug", "slug"),
-    ("title", "title"),
-    ("kind", "kind"),
-    ("publishedOn", "published_on"),
-    ("publication", "publication"),
-    ("dateline", "dateline"),
-    ("paragraphs", "paragraphs"),
-    ("abridged", "abridged"),
-    ("sourceUrl", "source_url"),
-    ("language", "language"),
-    ("originalLanguage", "original_language"),
-    ("wordCount", "word_count"),
-    ("extractorVersion", "extractor_version"),
-    ("createdAt", "created_at"),
-    ("updatedAt", "updated_at"),
+    ("id", "global_id('Article', {a}.id)"),
+    ("slug", "{a}.slug"),
+    ("title", "{a}.title"),
+    ("kind", "{a}.kind"),
+    ("publishedOn", "{a}.published_on"),
+    ("publication", "{a}.publication"),
+    ("dateline", "{a}.dateline"),
+    ("paragraphs", "array_remove({a}.paragraphs, NULL)"),
+    ("body", "paragraphs_text({a}.paragraphs)"),
+    ("abridged", "{a}.abridged"),
+    ("sourceUrl", "{a}.source_url"),
+    ("language", "{a}.language"),
+    ("originalLanguage", "{a}.original_language"),
+    ("wordCount", "{a}.word_count"),
+    ("extractorVersion", "{a}.extractor_version"),
+    ("createdAt", "rfc3339({a}.created_at)"),
+    ("updatedAt", "rfc3339({a}.updated_at)"),
 ];
 
-/// The JSON object of `Outlet` for outlet row `o` (always every field).
-pub fn outlet(o: &str) -> String {
-    format!("json_build_object('id', {o}.id, 'slug', {o}.slug, 'name', {o}.name)")
+/// The fields of an `Outlet` in row `o` (scalars only).
+pub fn outlet_fields(selection: &Selection, o: &str) -> Object {
+    let mut object = Object::default();
+    for field in selection.on("Outlet") {
+        match field.name {
+            "__typename" => object.typename(field.key, "Outlet"),
+            "id" => object.text(field.key, &format!("global_id('Outlet', {o}.id)")),
+            "slug" => object.text(field.key, &format!("{o}.slug")),
+            "name" => object.text(field.key, &format!("{o}.name")),
+            _ => {}
+        }
+    }
+    object
 }
 
-/// The JSON object of `Section` for section row `s` (always every field).
-pub fn section(s: &str) -> String {
-    format!(
-        "json_build_object('id', {s}.id, 'name', {s}.name, 'path', {s}.path, 'depth', {s}.depth)"
-    )
+/// The fields of a `Section` in row `s` (scalars only).
+pub fn section_fields(selection: &Selection, s: &str) -> Object {
+    let mut object = Object::default();
+    for field in selection.on("Section") {
+        match field.name {
+            "__typename" => object.typename(field.key, "Section"),
+            "id" => object.text(field.key, &format!("global_id('Section', {s}.id)")),
+            "name" => object.text(field.key, &format!("{s}.name")),
+            "path" => object.text(field.key, &format!("{s}.path")),
+            "depth" => object.text(field.key, &format!("{s}.depth")),
+            _ => {}
+        }
+    }
+    object
 }
 
 /// The JSON object of the article in row `a`.
@@ -46,92 +66,139 @@ pub fn object(aliases: &mut Aliases, selection: &Selection, a: &str) -> AppResul
     Ok(fields(aliases, selection, a)?.build())
 }
 
+/// `(SELECT coalesce(json_agg(<item> ORDER BY <order>), '[]') <from>)`.
+fn list(item: &Sql, order: &str, from: &str) -> Sql {
+    let mut agg = Sql::new("json_agg(");
+    agg.append(item).push(&format!(" ORDER BY {order})"));
+    let mut sql = Sql::new("(SELECT ");
+    sql.append(&agg_or_empty(&agg))
+        .push(" ")
+        .push(from)
+        .push(")");
+    sql
+}
+
 /// As [`object`], not yet built.
 pub fn fields(aliases: &mut Aliases, selection: &Selection, a: &str) -> AppResult<Object> {
     let mut object = Object::default();
     for field in selection.on("Article") {
-        if let Some((name, column)) = COLUMNS.iter().find(|(f, _)| *f == field.name) {
-            object.text(name, &format!("{a}.{column}"));
+        if let Some((_, value)) = COLUMNS.iter().find(|(f, _)| *f == field.name) {
+            object.text(field.key, &value.replace("{a}", a));
             continue;
         }
+        let sel = &field.selection;
         match field.name {
-            "body" => object.text("body", &format!("paragraphs_text({a}.paragraphs)")),
-            "sources" => object.text(
-                "sources",
-                &format!(
-                    "(SELECT coalesce(json_agg(json_build_object('outlet', {}, 'page', ao.page) \
-                     ORDER BY ao.position), '[]'::json) FROM article_outlets ao \
-                     JOIN outlets o ON o.id = ao.outlet_id WHERE ao.article_id = {a}.id)",
-                    outlet("o")
-                ),
-            ),
-            "outlets" => object.text(
-                "outlets",
-                &format!(
-                    "(SELECT coalesce(json_agg({} ORDER BY ao.position), '[]'::json) \
-                     FROM article_outlets ao JOIN outlets o ON o.id = ao.outlet_id \
-                     WHERE ao.article_id = {a}.id)",
-                    outlet("o")
-                ),
-            ),
-            "sectionPath" => object.text(
-                "sectionPath",
-                &format!(
+            "__typename" => object.typename(field.key, "Article"),
+            "sources" => {
+                let o = aliases.next("o");
+                let mut source = Object::default();
+                for part in sel.on("ArticleSource") {
+                    match part.name {
+                        "__typename" => source.typename(part.key, "ArticleSource"),
+                        "page" => source.text(part.key, "ao.page"),
+                        "outlet" => {
+                            source.add(part.key, outlet_fields(&part.selection, &o).build())
+                        }
+                        _ => {}
+                    }
+                }
+                object.add(
+                    field.key,
+                    list(
+                        &source.build(),
+                        "ao.position",
+                        &format!(
+                            "FROM article_outlets ao JOIN outlets {o} ON {o}.id = ao.outlet_id \
+                             WHERE ao.article_id = {a}.id"
+                        ),
+                    ),
+                );
+            }
+            "outlets" => {
+                let o = aliases.next("o");
+                object.add(
+                    field.key,
+                    list(
+                        &outlet_fields(sel, &o).build(),
+                        "ao.position",
+                        &format!(
+                            "FROM article_outlets ao JOIN outlets {o} ON {o}.id = ao.outlet_id \
+                             WHERE ao.article_id = {a}.id"
+                        ),
+                    ),
+                );
+            }
+            "sectionPath" => {
+                let mut sql = Sql::new(&format!(
                     "(WITH RECURSIVE up AS (SELECT s.*, 0 AS lvl FROM sections s WHERE s.id = {a}.section_id \
-                     UNION ALL SELECT s.*, up.lvl + 1 FROM sections s JOIN up ON s.id = up.parent_id) \
-                     SELECT coalesce(json_agg({} ORDER BY up.lvl DESC), '[]'::json) FROM up)",
-                    section("up")
-                ),
-            ),
-            "section" => object.text(
-                "section",
-                &format!(
-                    "(SELECT {} FROM sections s WHERE s.id = {a}.section_id)",
-                    section("s")
-                ),
-            ),
-            "tags" => object.text(
-                "tags",
-                &format!(
-                    "(SELECT coalesce(json_agg(json_build_object('slug', t.slug, 'name', t.name) \
-                     ORDER BY t.name), '[]'::json) FROM article_tags at \
-                     JOIN tags t ON t.id = at.tag_id WHERE at.article_id = {a}.id)"
-                ),
-            ),
-            "authors" => {
-                let e = aliases.next("e");
-                let mut agg = Sql::new("json_agg(");
-                agg.append(&entity::object(
-                    aliases,
-                    EntityKind::Person,
-                    &field.selection,
-                    &e,
-                )?)
-                .push(" ORDER BY aa.position)");
+                     UNION ALL SELECT s.*, up.lvl + 1 FROM sections s JOIN up ON s.id = up.parent_id) "
+                ));
+                let inner = list(&section_fields(sel, "up").build(), "up.lvl DESC", "FROM up");
+                sql.push("SELECT ").append(&inner).push(")");
+                object.add(field.key, sql);
+            }
+            "section" => {
+                let s = aliases.next("s");
                 let mut sql = Sql::new("(SELECT ");
-                sql.append(&agg_or_empty(&agg)).push(&format!(
-                    " FROM article_authors aa JOIN people {e} ON {e}.id = aa.person_id \
-                     WHERE aa.article_id = {a}.id)"
+                sql.append(&section_fields(sel, &s).build()).push(&format!(
+                    " FROM sections {s} WHERE {s}.id = {a}.section_id)"
                 ));
                 object.add(field.key, sql);
+            }
+            "tags" => {
+                let mut tag = Object::default();
+                for part in sel.on("Tag") {
+                    match part.name {
+                        "__typename" => tag.typename(part.key, "Tag"),
+                        "slug" => tag.text(part.key, "t.slug"),
+                        "name" => tag.text(part.key, "t.name"),
+                        _ => {}
+                    }
+                }
+                object.add(
+                    field.key,
+                    list(
+                        &tag.build(),
+                        "t.name",
+                        &format!(
+                            "FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                             WHERE at.article_id = {a}.id"
+                        ),
+                    ),
+                );
+            }
+            "authors" => {
+                let e = aliases.next("e");
+                let person = entity::object(aliases, EntityKind::Person, sel, &e)?;
+                object.add(
+                    field.key,
+                    list(
+                        &person,
+                        "aa.position",
+                        &format!(
+                            "FROM article_authors aa JOIN people {e} ON {e}.id = aa.person_id \
+                             WHERE aa.article_id = {a}.id"
+                        ),
+                    ),
+                );
             }
             "people" => {
                 let page = field.args.page()?;
                 object.add(
                     field.key,
-                    entities_of(aliases, EntityKind::Person, &field.selection, a, &page)?,
+                    entities_of(aliases, EntityKind::Person, sel, a, &page)?,
                 );
             }
             "organizations" => {
                 let page = field.args.page()?;
                 object.add(
                     field.key,
-                    entities_of(aliases, EntityKind::Organization, &field.selection, a, &page)?,
+                    entities_of(aliases, EntityKind::Organization, sel, a, &page)?,
                 );
             }
             "quotes" => {
                 let page = field.args.page()?;
-                object.add(field.key, quote::of_article(aliases, &field.selection, a, &page)?);
+                object.add(field.key, quote::of_article(aliases, sel, a, &page)?);
             }
             _ => {}
         }
@@ -139,8 +206,32 @@ pub fn fields(aliases: &mut Aliases, selection: &Selection, a: &str) -> AppResul
     Ok(object)
 }
 
+/// The `mentions` of an entity in an article, from the arrays its grouped row `r`
+/// carries (`ps`, `ss`, `es`, `sfs`, `ts`: paragraphs, starts, ends, surfaces, titles).
+fn mention_spans(selection: &Selection, r: &str) -> Sql {
+    let mut span = Object::default();
+    for field in selection.on("MentionSpan") {
+        match field.name {
+            "__typename" => span.typename(field.key, "MentionSpan"),
+            "paragraph" => span.text(field.key, "u.p"),
+            "start" => span.text(field.key, "u.s"),
+            "end" => span.text(field.key, "u.e"),
+            "surface" => span.text(field.key, "u.sf"),
+            "title" => span.text(field.key, "u.t"),
+            _ => {}
+        }
+    }
+    list(
+        &span.build(),
+        "u.i",
+        &format!(
+            "FROM unnest({r}.ps, {r}.ss, {r}.es, {r}.sfs, {r}.ts) WITH ORDINALITY AS u(p, s, e, sf, t, i)"
+        ),
+    )
+}
+
 /// The people (or organizations) of article `a` in order of first mention: one row per
-/// entity with its mentions aggregated, paged by (first position, id).
+/// entity with its mentions gathered, paged by (first position, id).
 fn entities_of(
     aliases: &mut Aliases,
     kind: EntityKind,
@@ -171,12 +262,13 @@ fn entities_of(
         ],
         page,
     );
-    // Every mention as a full span, and the titles (deduplicated by the reader).
     let mut rows = Sql::new(&format!(
         "SELECT g.eid, min(array[g.paragraph, g.start_offset]) AS first, \
-         json_agg(json_build_object('paragraph', g.paragraph, 'start', g.start_offset, 'end', g.end_offset, \
-         'surface', g.surface, 'title', g.title) ORDER BY g.paragraph, g.start_offset) AS spans, \
-         coalesce(json_agg(g.title ORDER BY g.paragraph, g.start_offset) FILTER (WHERE g.title IS NOT NULL), '[]'::json) AS titles \
+         array_agg(g.paragraph ORDER BY g.paragraph, g.start_offset) AS ps, \
+         array_agg(g.start_offset ORDER BY g.paragraph, g.start_offset) AS ss, \
+         array_agg(g.end_offset ORDER BY g.paragraph, g.start_offset) AS es, \
+         array_agg(g.surface ORDER BY g.paragraph, g.start_offset) AS sfs, \
+         array_agg(g.title ORDER BY g.paragraph, g.start_offset) AS ts \
          FROM (SELECT mm.{fk} AS eid, mm.paragraph, mm.start_offset, mm.end_offset, mm.surface, mm.title \
          FROM mentions mm WHERE mm.article_id = {a}.id AND mm.{fk} IS NOT NULL) g GROUP BY g.eid",
         fk = m.fk
@@ -198,7 +290,7 @@ fn entities_of(
     }
     rows.push(&format!(" ORDER BY {order} LIMIT {}", page.limit()));
     let listing = Listing {
-        order: format!("{r}.first ASC, {r}.eid ASC"),
+        columns: vec![("first".into(), false), ("eid".into(), false)],
         cursor: format!("'f:' || {r}.first[1] || '.' || {r}.first[2] || ':' || {r}.eid"),
         alias: r,
         rows,
@@ -219,8 +311,11 @@ fn entities_of(
             let mut item = Object::default();
             for field in sel.on(item_type) {
                 match field.name {
-                    "mentions" => item.text("mentions", &format!("{row}.spans")),
-                    "titles" => item.text("titles", &format!("{row}.titles")),
+                    "__typename" => item.typename(field.key, item_type),
+                    "mentions" => item.add(field.key, mention_spans(&field.selection, row)),
+                    "titles" => {
+                        item.text(field.key, &format!("to_json(distinct_in_order({row}.ts))"))
+                    }
                     name if name == entity_field => {
                         let e = aliases.next("e");
                         let mut sql = Sql::new("(SELECT ");
@@ -238,19 +333,10 @@ fn entities_of(
 }
 
 /// One article by id or by slug.
-pub fn by_key(
-    aliases: &mut Aliases,
-    selection: &Selection,
-    key: ArticleKey,
-    tagged: bool,
-) -> AppResult<Sql> {
+pub fn by_key(aliases: &mut Aliases, selection: &Selection, key: ArticleKey) -> AppResult<Sql> {
     let a = aliases.next("a");
-    let mut object = fields(aliases, selection, &a)?;
-    if tagged {
-        object.tag("Article");
-    }
     let mut sql = Sql::new("(SELECT ");
-    sql.append(&object.build());
+    sql.append(&object(aliases, selection, &a)?);
     match key {
         ArticleKey::Id(id) => {
             sql.push(&format!(" FROM articles {a} WHERE {a}.id = "))
@@ -317,7 +403,7 @@ pub enum ArticleOrder {
 }
 
 /// The root list of articles matching `filter`, with its facets when selected.
-pub fn list(
+pub fn list_page(
     aliases: &mut Aliases,
     selection: &Selection,
     filter: &ArticleFilter,
@@ -401,13 +487,11 @@ pub fn list(
         }
         rows.push(")");
     }
-    rows.push(&format!(" ORDER BY {fetch}"));
-    let out_columns = [(out, desc), ("id", desc)];
-    rows.push(&format!(" LIMIT {}", page.limit()));
+    rows.push(&format!(" ORDER BY {fetch} LIMIT {}", page.limit()));
     let mut total = Sql::new("SELECT count(*) FROM articles a WHERE ");
     total.append(&condition);
     let listing = Listing {
-        order: forward_order(&r, &out_columns),
+        columns: vec![(out.into(), desc), ("id".into(), desc)],
         cursor,
         alias: r,
         rows,
@@ -447,14 +531,17 @@ mod tests {
     }
 
     #[test]
-    fn only_selected_columns_are_read() {
+    fn only_selected_fields_are_read_under_their_response_keys() {
+        let mut title = leaf("title");
+        title.key = "headline".into();
         let selection = Selection {
-            fields: vec![leaf("title"), leaf("publishedOn"), leaf("__typename")],
+            fields: vec![title, leaf("publishedOn"), leaf("__typename"), leaf("id")],
         };
         let sql = object(&mut Aliases::default(), &selection, "a1").expect("sql");
         assert_eq!(
             sql.as_str(),
-            "json_build_object('title', a1.title, 'publishedOn', a1.published_on)"
+            "json_build_object('headline', a1.title, 'publishedOn', a1.published_on, \
+             '__typename', 'Article', 'id', global_id('Article', a1.id))"
         );
     }
 

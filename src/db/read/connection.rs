@@ -2,10 +2,9 @@
 //! its own subquery with a literal `LIMIT`, aggregated into the connection's fields.
 //!
 //! A page fetches `size + 1` rows in fetch order (reversed for `last` / `before`), so the
-//! extra row tells whether more follow; the document carries all of them in forward
-//! order, and the GraphQL layer drops the extra one (the last of a forward page, the
-//! first of a backward page). `pageInfo` carries whether there were more rows and every
-//! row's raw cursor; `totalCount` is a separate count, only when selected.
+//! extra row tells whether more follow; the rows are numbered in fetch order, the page is
+//! the first `size` of them, output in forward order. Page info and cursors are worked
+//! out in the statement; `totalCount` is a separate count, only when selected.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -129,8 +128,9 @@ pub struct Listing<'p> {
     /// The rows of the page: a complete `SELECT` with the keyset condition, the fetch
     /// order and `LIMIT size + 1`.
     pub rows: Sql,
-    /// The forward order over `alias` (`r1.published_on DESC, r1.id DESC`).
-    pub order: String,
+    /// The sort columns among the rows' output columns, in forward order: name and
+    /// whether it descends.
+    pub columns: Vec<(String, bool)>,
     /// The raw cursor of a row of `alias`, as a text expression.
     pub cursor: String,
     /// The size of the whole list.
@@ -139,13 +139,28 @@ pub struct Listing<'p> {
     pub page: &'p Page,
 }
 
+impl Listing<'_> {
+    /// `ORDER BY` terms over `alias`, forward or reversed.
+    fn order(&self, alias: &str, reversed: bool) -> String {
+        self.columns
+            .iter()
+            .map(|(column, desc)| {
+                let dir = if *desc != reversed { "DESC" } else { "ASC" };
+                format!("{alias}.{column} {dir}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Builds a node of the list from a row alias.
 pub type NodeFn<'f> = dyn FnMut(&mut Aliases, &Selection, &str) -> AppResult<Sql> + 'f;
 /// Builds a field of the connection other than the Relay ones (facets), or `None`.
 pub type ExtraFn<'f> = dyn FnMut(&mut Aliases, &Merged<'_>) -> AppResult<Option<Sql>> + 'f;
 
-/// The JSON expression of a connection of type `connection_type` with the selection
-/// `selection`. `node` builds one item from its row; `edge_type` names the edge type.
+/// The JSON value of a connection of type `connection_type` with the selection
+/// `selection`, exactly as the response has it: the page's nodes or edges (the extra row
+/// left out), page info, the total. `node` builds one item from its row.
 pub fn connection(
     aliases: &mut Aliases,
     selection: &Selection,
@@ -156,47 +171,80 @@ pub fn connection(
     extra: &mut ExtraFn<'_>,
 ) -> AppResult<Sql> {
     let r = &listing.alias;
+    let size = listing.page.size;
+    let in_page = format!("FILTER (WHERE {r}.n_ <= {size})");
+    let forward = listing.order(r, false);
+    let agg = |item: &Sql| {
+        let mut agg = Sql::new("json_agg(");
+        agg.append(item)
+            .push(&format!(" ORDER BY {forward}) {in_page}"));
+        agg_or_empty(&agg)
+    };
     let mut object = Object::default();
     let mut needs_rows = false;
     for field in selection.on(connection_type) {
         match field.name {
+            "__typename" => object.typename(field.key, connection_type),
             "nodes" => {
                 needs_rows = true;
-                let mut agg = Sql::new("json_agg(");
-                agg.append(&node(aliases, &field.selection, r)?)
-                    .push(&format!(" ORDER BY {})", listing.order));
-                object.add(field.key, agg_or_empty(&agg));
+                object.add(field.key, agg(&node(aliases, &field.selection, r)?));
             }
             "edges" => {
                 needs_rows = true;
                 let mut edge = Object::default();
                 for part in field.selection.on(edge_type) {
                     match part.name {
-                        "cursor" => edge.text("cursor", &listing.cursor),
+                        "__typename" => edge.typename(part.key, edge_type),
+                        "cursor" => edge.text(part.key, &format!("opaque({})", listing.cursor)),
                         "node" => edge.add(part.key, node(aliases, &part.selection, r)?),
                         _ => {}
                     }
                 }
-                let mut agg = Sql::new("json_agg(");
-                agg.append(&edge.build())
-                    .push(&format!(" ORDER BY {})", listing.order));
-                object.add(field.key, agg_or_empty(&agg));
+                object.add(field.key, agg(&edge.build()));
             }
             "pageInfo" => {
                 needs_rows = true;
-                object.text(
-                    "pageInfo",
-                    &format!(
-                        "json_build_object('more', count(*) > {}, 'cursors', \
-                         coalesce(json_agg({} ORDER BY {}), '[]'::json))",
-                        listing.page.size, listing.cursor, listing.order
-                    ),
-                );
+                let more = format!("count(*) > {size}");
+                let continues = if listing.page.cursor.is_some() {
+                    "true"
+                } else {
+                    "false"
+                };
+                let (next, previous) = if listing.page.backward {
+                    (continues.to_owned(), more)
+                } else {
+                    (more, continues.to_owned())
+                };
+                let mut info = Object::default();
+                for part in field.selection.on("PageInfo") {
+                    match part.name {
+                        "__typename" => info.typename(part.key, "PageInfo"),
+                        "hasNextPage" => info.text(part.key, &next),
+                        "hasPreviousPage" => info.text(part.key, &previous),
+                        "startCursor" => info.text(
+                            part.key,
+                            &format!(
+                                "opaque((array_agg({} ORDER BY {forward}) {in_page})[1])",
+                                listing.cursor
+                            ),
+                        ),
+                        "endCursor" => info.text(
+                            part.key,
+                            &format!(
+                                "opaque((array_agg({} ORDER BY {}) {in_page})[1])",
+                                listing.cursor,
+                                listing.order(r, true)
+                            ),
+                        ),
+                        _ => {}
+                    }
+                }
+                object.add(field.key, info.build());
             }
             "totalCount" => {
                 let mut total = Sql::new("(");
                 total.append(&listing.total).push(")");
-                object.add("totalCount", total);
+                object.add(field.key, total);
             }
             _ => {
                 if let Some(value) = extra(aliases, &field)? {
@@ -208,9 +256,14 @@ pub fn connection(
     let mut sql = Sql::new("(SELECT ");
     sql.append(&object.build());
     if needs_rows {
-        sql.push(" FROM (")
-            .append(&listing.rows)
-            .push(&format!(") {r}"));
+        // Rows numbered in fetch order: the one past the page is `size + 1`.
+        let x = format!("{r}x");
+        let fetch = listing.order(&x, listing.page.backward);
+        sql.push(&format!(
+            " FROM (SELECT {x}.*, row_number() OVER (ORDER BY {fetch}) AS n_ FROM ("
+        ))
+        .append(&listing.rows)
+        .push(&format!(") {x}) {r}"));
     }
     sql.push(")");
     Ok(sql)
@@ -229,15 +282,6 @@ pub fn fetch_order(columns: &[(&str, bool)], page: &Page) -> (String, &'static s
         .collect::<Vec<_>>()
         .join(", ");
     (order, if desc { "<" } else { ">" })
-}
-
-/// The forward `ORDER BY` over `alias` for output columns named `columns`.
-pub fn forward_order(alias: &str, columns: &[(&str, bool)]) -> String {
-    columns
-        .iter()
-        .map(|(column, desc)| format!("{alias}.{column} {}", if *desc { "DESC" } else { "ASC" }))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]
@@ -286,9 +330,19 @@ mod tests {
             fetch_order(&cols, &backward),
             ("a.published_on ASC, a.id ASC".to_owned(), ">")
         );
+        let page = Page::default();
+        let listing = Listing {
+            alias: "r1".into(),
+            rows: Sql::default(),
+            columns: vec![("published_on".into(), true), ("id".into(), true)],
+            cursor: String::new(),
+            total: Sql::default(),
+            page: &page,
+        };
         assert_eq!(
-            forward_order("r1", &[("published_on", true), ("id", true)]),
+            listing.order("r1", false),
             "r1.published_on DESC, r1.id DESC"
         );
+        assert_eq!(listing.order("r1", true), "r1.published_on ASC, r1.id ASC");
     }
 }

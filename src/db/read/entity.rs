@@ -2,7 +2,7 @@
 //! columns of its kind, and every read of either kind (objects, lookups, lists, their
 //! articles, quotes and co-mentions) goes through the functions here.
 
-use super::connection::{self, Listing, Page, cursor_parts, fetch_order, forward_order, parse};
+use super::connection::{self, Listing, Page, cursor_parts, fetch_order, parse};
 use super::{Aliases, Object, Selection, agg_or_empty, article, quote};
 use crate::db::filter::EntityKind;
 use crate::db::sql::{Bind, Sql};
@@ -81,7 +81,6 @@ pub fn fields(
     let mut object = Object::default();
     for field in selection.on(m.type_name) {
         let column = match field.name {
-            "id" => Some("id"),
             "slug" => Some("slug"),
             "name" => Some(m.name),
             "externalId" => Some("external_id"),
@@ -95,27 +94,42 @@ pub fn fields(
                 .map(|(_, c)| *c),
         };
         if let Some(column) = column {
-            object.text(field.name, &format!("{e}.{column}"));
+            object.text(field.key, &format!("{e}.{column}"));
             continue;
         }
         match field.name {
+            "__typename" => object.typename(field.key, m.type_name),
+            "id" => object.text(field.key, &format!("global_id('{}', {e}.id)", m.type_name)),
             "aliases" => object.text(
-                "aliases",
+                field.key,
                 &format!(
                     "(SELECT coalesce(json_agg(al.alias ORDER BY al.alias_key), '[]'::json) \
                      FROM {} al WHERE al.{} = {e}.id)",
                     m.aliases, m.fk
                 ),
             ),
-            "titles" => object.text(
-                "titles",
-                &format!(
-                    "(SELECT coalesce(json_agg(json_build_object('title', t.title, \
-                     'publishedOn', t.published_on, 'articleId', t.article_id) \
-                     ORDER BY t.published_on, t.id), '[]'::json) \
-                     FROM person_titles t WHERE t.person_id = {e}.id)"
-                ),
-            ),
+            "titles" => {
+                let mut title = Object::default();
+                for part in field.selection.on("PersonTitle") {
+                    match part.name {
+                        "__typename" => title.typename(part.key, "PersonTitle"),
+                        "title" => title.text(part.key, "t.title"),
+                        "publishedOn" => title.text(part.key, "t.published_on"),
+                        "articleId" => {
+                            title.text(part.key, "global_id('Article', t.article_id)");
+                        }
+                        _ => {}
+                    }
+                }
+                let mut agg = Sql::new("json_agg(");
+                agg.append(&title.build())
+                    .push(" ORDER BY t.published_on, t.id)");
+                let mut sql = Sql::new("(SELECT ");
+                sql.append(&agg_or_empty(&agg)).push(&format!(
+                    " FROM person_titles t WHERE t.person_id = {e}.id)"
+                ));
+                object.add(field.key, sql);
+            }
             "articles" => {
                 let page = field.args.page()?;
                 object.add(
@@ -187,7 +201,7 @@ pub fn by_id_expr(
     let e = aliases.next("e");
     let mut object = fields(aliases, kind, selection, &e)?;
     if tagged {
-        object.tag(m.type_name);
+        object.tag(aliases, m.type_name);
     }
     let mut sql = Sql::new("(SELECT ");
     sql.append(&object.build())
@@ -257,7 +271,7 @@ fn articles(
     date_keyset(&mut rows, &format!("{a}.published_on, {a}.id"), cmp, page)?;
     rows.push(&format!(" ORDER BY {order} LIMIT {}", page.limit()));
     let listing = Listing {
-        order: forward_order(&r, &[("published_on", true), ("id", true)]),
+        columns: vec![("published_on".into(), true), ("id".into(), true)],
         cursor: format!("'d:' || {r}.published_on || ':' || {r}.id"),
         alias: r,
         rows,
@@ -300,7 +314,7 @@ fn quotes(
     date_keyset(&mut rows, &format!("{q}.published_on, {q}.id"), cmp, page)?;
     rows.push(&format!(" ORDER BY {order} LIMIT {}", page.limit()));
     let listing = Listing {
-        order: forward_order(&r, &[("published_on", true), ("id", true)]),
+        columns: vec![("published_on".into(), true), ("id".into(), true)],
         cursor: format!("'d:' || {r}.published_on || ':' || {r}.id"),
         alias: r,
         rows,
@@ -375,7 +389,8 @@ fn co_mentioned(
     let mut item = Object::default();
     for field in selection.on(item_type) {
         match field.name {
-            "articleCount" => item.text("articleCount", &format!("{c}.n")),
+            "__typename" => item.typename(field.key, item_type),
+            "articleCount" => item.text(field.key, &format!("{c}.n")),
             name if name == entity_field => {
                 item.add(field.key, object(aliases, to, &field.selection, &x)?);
             }
@@ -495,7 +510,7 @@ pub fn list(
         _ => format!("'{tag}:' || {r}.{key} || ':' || {r}.id"),
     };
     let listing = Listing {
-        order: forward_order(&r, &[(key, desc), ("id", desc)]),
+        columns: vec![(key.into(), desc), ("id".into(), desc)],
         cursor,
         alias: r,
         rows,

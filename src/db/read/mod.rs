@@ -1,20 +1,18 @@
 //! The read path: one SQL statement per root field, built from what the client selected.
 //!
 //! The GraphQL layer turns a field's selection into a plain [`Selection`] tree (aliases,
-//! fragments with their type conditions, validated arguments); the functions here turn
-//! that tree into one statement that returns exactly the selected tree as a JSON
-//! document (`json_build_object` / `json_agg` over correlated subqueries). Nested lists
-//! are paged inside the statement, with their page sizes written as literals (a bound
-//! `LIMIT $n` gets a generic plan that can be far slower) and keyset cursors; totals and
-//! facets appear only when selected. The GraphQL objects then resolve from the decoded
-//! document, so a request costs one round trip per root field whatever its depth and
-//! however many rows it returns.
-//!
-//! Keys of the document: fields without arguments whose value does not depend on a
-//! sub-selection (scalars, and small objects that always carry all their fields such as
-//! mention spans, sources, sections) are keyed by their field name; every other field is
-//! keyed by its response key (alias or name), so that the same field selected twice with
-//! different arguments or sub-selections keeps both.
+//! fragments with their type conditions, arguments); the functions here turn that tree
+//! into one statement that returns **the response itself**: a JSON document keyed by
+//! response keys, with global IDs and cursors encoded, page info worked out and
+//! `__typename`s filled in (`json_build_object` / `json_agg` over correlated subqueries).
+//! Nested lists are paged inside the statement, with their page sizes written as
+//! literals (a bound `LIMIT $n` gets a generic plan that can be far slower) and keyset
+//! cursors; totals and facets appear only when selected. A query's root field hands the
+//! document to async-graphql as its value, so a request costs one round trip per root
+//! field and no per-field work, whatever its depth and however many rows it returns.
+//! Mutation payloads and subscription events read the same documents through ordinary
+//! resolvers, which then also need to know the type of each member of a union or
+//! interface: [`Aliases::tags`] adds a `__t` key for them.
 
 pub mod analytics;
 pub mod article;
@@ -102,8 +100,8 @@ pub struct Merged<'a> {
     pub name: &'a str,
     /// The arguments of the first occurrence.
     pub args: &'a Args,
-    /// Every occurrence's sub-selection, in order.
-    pub selection: Selection,
+    /// Every occurrence's sub-selection, in order (borrowed when the key occurs once).
+    pub selection: std::borrow::Cow<'a, Selection>,
 }
 
 /// The object types that abstract types (interfaces and unions) stand for.
@@ -129,12 +127,12 @@ fn satisfies(concrete: &str, condition: &str) -> bool {
 }
 
 impl Selection {
-    /// The fields that apply to `concrete`, merged by response key; `__typename` left out
-    /// (GraphQL answers it without data).
+    /// The fields that apply to `concrete`, merged by response key (`__typename`
+    /// included: the statement writes it too).
     pub fn on(&self, concrete: &str) -> Vec<Merged<'_>> {
         let mut merged: Vec<Merged<'_>> = Vec::new();
         for field in &self.fields {
-            if field.name.starts_with("__")
+            if (field.name.starts_with("__") && field.name != "__typename")
                 || !field.conditions.iter().all(|c| satisfies(concrete, c))
             {
                 continue;
@@ -142,13 +140,14 @@ impl Selection {
             match merged.iter_mut().find(|m| m.key == field.key) {
                 Some(m) => m
                     .selection
+                    .to_mut()
                     .fields
                     .extend(field.selection.fields.iter().cloned()),
                 None => merged.push(Merged {
                     key: &field.key,
                     name: &field.name,
                     args: &field.args,
-                    selection: field.selection.clone(),
+                    selection: std::borrow::Cow::Borrowed(&field.selection),
                 }),
             }
         }
@@ -163,16 +162,30 @@ impl Selection {
     }
 }
 
-/// Hands out table aliases that are unique within one statement, so that correlated
-/// subqueries at every depth can name their own rows and their parents'.
+/// What a statement is being built for: table aliases that are unique within it, so
+/// that correlated subqueries at every depth can name their own rows and their
+/// parents', and whether members of unions and interfaces carry a type tag.
 #[derive(Debug, Default)]
-pub struct Aliases(usize);
+pub struct Aliases {
+    next: usize,
+    /// Tag union and interface members with `__t` (for documents read by resolvers;
+    /// a document handed to async-graphql as a value must hold the response only).
+    pub tags: bool,
+}
 
 impl Aliases {
+    /// For a document read by resolvers (tags on).
+    pub fn tagged() -> Self {
+        Self {
+            next: 0,
+            tags: true,
+        }
+    }
+
     /// A fresh alias starting with `prefix`.
     pub fn next(&mut self, prefix: &str) -> String {
-        self.0 += 1;
-        format!("{prefix}{}", self.0)
+        self.next += 1;
+        format!("{prefix}{}", self.next)
     }
 }
 
@@ -200,10 +213,17 @@ impl Object {
         self.add(key, Sql::new(value));
     }
 
-    /// Tags the object with its GraphQL type (`__t`), for positions of a union or
-    /// interface type.
-    pub fn tag(&mut self, type_name: &str) {
-        self.text("__t", &literal(type_name));
+    /// Tags the object with its GraphQL type (`__t`) when the statement is built for
+    /// resolvers, for positions of a union or interface type.
+    pub fn tag(&mut self, aliases: &Aliases, type_name: &str) {
+        if aliases.tags {
+            self.text("__t", &literal(type_name));
+        }
+    }
+
+    /// `key: 'TypeName'`, for a selected `__typename`.
+    pub fn typename(&mut self, key: &str, type_name: &str) {
+        self.text(key, &literal(type_name));
     }
 
     /// Whether `key` is set already.
@@ -301,16 +321,25 @@ fn node_case(aliases: &mut Aliases, selection: &Selection, kind: &str, id: &str)
     let id_sql = Sql::new(id);
     let a = aliases.next("a");
     let mut art = article::fields(aliases, selection, &a)?;
-    art.tag("Article");
+    art.tag(aliases, "Article");
     let q = aliases.next("q");
     let mut quo = quote::fields(aliases, selection, &q)?;
-    quo.tag("Quote");
+    quo.tag(aliases, "Quote");
+    let o = aliases.next("o");
+    let mut outlet = article::outlet_fields(selection, &o);
+    outlet.tag(aliases, "Outlet");
+    let s = aliases.next("s");
+    let mut section = article::section_fields(selection, &s);
+    section.tag(aliases, "Section");
     let mut sql = Sql::new(&format!(
         "CASE {kind} WHEN {} THEN (SELECT ",
         NodeKind::Article.code()
     ));
     sql.append(&art.build())
-        .push(&format!(" FROM articles {a} WHERE {a}.id = {id}) WHEN {} THEN ", NodeKind::Person.code()))
+        .push(&format!(
+            " FROM articles {a} WHERE {a}.id = {id}) WHEN {} THEN ",
+            NodeKind::Person.code()
+        ))
         .append(&entity::by_id_expr(
             aliases,
             crate::db::filter::EntityKind::Person,
@@ -329,14 +358,16 @@ fn node_case(aliases: &mut Aliases, selection: &Selection, kind: &str, id: &str)
         .push(&format!(" WHEN {} THEN (SELECT ", NodeKind::Quote.code()))
         .append(&quo.build())
         .push(&format!(
-            " FROM quotes {q} WHERE {q}.id = {id}) \
-             WHEN {} THEN (SELECT json_build_object('__t', 'Outlet', 'id', o.id, 'slug', o.slug, 'name', o.name) \
-             FROM outlets o WHERE o.id = {id}) \
-             WHEN {} THEN (SELECT json_build_object('__t', 'Section', 'id', s.id, 'name', s.name, 'path', s.path, 'depth', s.depth) \
-             FROM sections s WHERE s.id = {id}) END",
-            NodeKind::Outlet.code(),
+            " FROM quotes {q} WHERE {q}.id = {id}) WHEN {} THEN (SELECT ",
+            NodeKind::Outlet.code()
+        ))
+        .append(&outlet.build())
+        .push(&format!(
+            " FROM outlets {o} WHERE {o}.id = {id}) WHEN {} THEN (SELECT ",
             NodeKind::Section.code()
-        ));
+        ))
+        .append(&section.build())
+        .push(&format!(" FROM sections {s} WHERE {s}.id = {id}) END"));
     Ok(sql)
 }
 
@@ -426,13 +457,13 @@ mod tests {
         let person = sel.on("Person");
         assert_eq!(
             person.iter().map(|m| m.key).collect::<Vec<_>>(),
-            vec!["name", "x"]
+            vec!["__typename", "name", "x"]
         );
-        assert_eq!(person[1].selection.fields.len(), 2);
+        assert_eq!(person[2].selection.fields.len(), 2);
         let unnamed = sel.on("UnnamedSource");
         assert_eq!(
             unnamed.iter().map(|m| m.key).collect::<Vec<_>>(),
-            vec!["description"]
+            vec!["__typename", "description"]
         );
         assert!(sel.selects("Organization", "name"));
         assert!(!sel.selects("Organization", "articles"));

@@ -1,7 +1,7 @@
 //! Quotes: the object, its speaker (a person, an organization or an unnamed source),
 //! and the lists of quotes (by filter, of an article).
 
-use super::connection::{self, Listing, Page, cursor_parts, fetch_order, forward_order, parse};
+use super::connection::{self, Listing, Page, cursor_parts, fetch_order, parse};
 use super::entity::{self, date_keyset};
 use super::{Aliases, Object, Selection, article};
 use crate::db::filter::{EntityKind, QuoteFilter};
@@ -18,7 +18,6 @@ pub fn fields(aliases: &mut Aliases, selection: &Selection, q: &str) -> AppResul
     let mut object = Object::default();
     for field in selection.on("Quote") {
         let column = match field.name {
-            "id" => Some("id"),
             "text" => Some("text"),
             "cue" => Some("cue"),
             "isFragment" => Some("is_fragment"),
@@ -31,15 +30,17 @@ pub fn fields(aliases: &mut Aliases, selection: &Selection, q: &str) -> AppResul
             _ => None,
         };
         if let Some(column) = column {
-            object.text(field.name, &format!("{q}.{column}"));
+            object.text(field.key, &format!("{q}.{column}"));
             continue;
         }
         match field.name {
+            "__typename" => object.typename(field.key, "Quote"),
+            "id" => object.text(field.key, &format!("global_id('Quote', {q}.id)")),
             "isUnnamed" => {
-                object.text("isUnnamed", &format!("{q}.speaker_description IS NOT NULL"));
+                object.text(field.key, &format!("{q}.speaker_description IS NOT NULL"));
             }
             "speakerName" => object.text(
-                "speakerName",
+                field.key,
                 &format!(
                     "COALESCE({q}.speaker_description, \
                      (SELECT e.canonical_name FROM people x JOIN people e ON e.id = COALESCE(x.merged_into_id, x.id) WHERE x.id = {q}.speaker_person_id), \
@@ -60,18 +61,28 @@ pub fn fields(aliases: &mut Aliases, selection: &Selection, q: &str) -> AppResul
     Ok(object)
 }
 
+/// An unnamed source (`UnnamedSource`) whose description is `description`.
+pub fn unnamed(aliases: &Aliases, selection: &Selection, description: &str) -> Sql {
+    let mut unnamed = Object::default();
+    unnamed.tag(aliases, "UnnamedSource");
+    for field in selection.on("UnnamedSource") {
+        match field.name {
+            "__typename" => unnamed.typename(field.key, "UnnamedSource"),
+            "description" => unnamed.text(field.key, description),
+            _ => {}
+        }
+    }
+    unnamed.build()
+}
+
 /// The speaker union: tagged `Person`, `Organization` or `UnnamedSource`; null when
 /// unknown.
 fn speaker(aliases: &mut Aliases, selection: &Selection, q: &str) -> AppResult<Sql> {
-    let mut unnamed = Object::default();
-    unnamed.tag("UnnamedSource");
-    if selection.selects("UnnamedSource", "description") {
-        unnamed.text("description", &format!("{q}.speaker_description"));
-    }
+    let unnamed = unnamed(aliases, selection, &format!("{q}.speaker_description"));
     let mut sql = Sql::new(&format!(
         "CASE WHEN {q}.speaker_description IS NOT NULL THEN "
     ));
-    sql.append(&unnamed.build())
+    sql.append(&unnamed)
         .push(&format!(" WHEN {q}.speaker_person_id IS NOT NULL THEN "))
         .append(&entity::by_id_expr(
             aliases,
@@ -123,7 +134,7 @@ pub fn of_article(
     }
     rows.push(&format!(" ORDER BY {order} LIMIT {}", page.limit()));
     let listing = Listing {
-        order: forward_order(&r, &[("paragraph", false), ("start_offset", false)]),
+        columns: vec![("paragraph".into(), false), ("start_offset".into(), false)],
         cursor: format!("'p:' || {r}.paragraph || ':' || {r}.start_offset"),
         alias: r,
         rows,
@@ -160,7 +171,7 @@ pub fn list(
     let mut total = Sql::new("SELECT count(*) FROM quotes q WHERE ");
     total.append(&condition);
     let listing = Listing {
-        order: forward_order(&r, &[("published_on", true), ("id", true)]),
+        columns: vec![("published_on".into(), true), ("id".into(), true)],
         cursor: format!("'d:' || {r}.published_on || ':' || {r}.id"),
         alias: r,
         rows,
@@ -179,17 +190,9 @@ pub fn list(
 }
 
 /// One quote by id.
-pub fn by_id(
-    aliases: &mut Aliases,
-    selection: &Selection,
-    id: i64,
-    tagged: bool,
-) -> AppResult<Sql> {
+pub fn by_id(aliases: &mut Aliases, selection: &Selection, id: i64) -> AppResult<Sql> {
     let q = aliases.next("q");
-    let mut object = fields(aliases, selection, &q)?;
-    if tagged {
-        object.tag("Quote");
-    }
+    let object = fields(aliases, selection, &q)?;
     let mut sql = Sql::new("(SELECT ");
     sql.append(&object.build())
         .push(&format!(" FROM quotes {q} WHERE {q}.id = "))
