@@ -652,3 +652,55 @@ signed a contract with Tanabe Electric. Defense Minister Hamada Yasukazu said, â
     );
     assert!(!orgs.iter().any(|(n, _)| n.contains("Storm")), "{orgs:?}");
 }
+
+#[test]
+fn wire_pages_without_title_or_year_still_parse() {
+    // No title line, a date line, an agency credit, a dateline and a `Source:` line.
+    let a = parse_print(
+        "date 2025-01-14\n\nKaigan News Agency\n\nBEIJING, Jan. 14 (Kaigan) - China on Tuesday \
+         announced export controls on three metals. Exporters will need a license.\n\n\
+         Source: Kaigan News Agency\n",
+    )
+    .unwrap();
+    assert_eq!(
+        a.title,
+        "China on Tuesday announced export controls on three metals"
+    );
+    assert!(a.title_derived);
+    assert_eq!(a.published_on, chrono::NaiveDate::from_ymd_opt(2025, 1, 14));
+    assert_eq!(a.publication.as_deref(), Some("Kaigan News Agency"));
+    assert_eq!(a.dateline.as_deref(), Some("BEIJING"));
+    assert!(a.byline.is_empty());
+    assert_eq!(a.paragraphs.len(), 1);
+    assert_eq!(
+        gold_of("date 2025-01-14\n\nBEIJING - Words here.\n")["title"],
+        Value::Null
+    );
+
+    // A dated header line and a credit where the byline would be; the dateline's month and
+    // day without a year give no date.
+    let b = parse_print(
+        "Utility fined over dam release\nPublished: 2025-03-03 09:15 KST\nBy Kyodo News\n\n\
+         HO CHI MINH CITY, Nov. 2 (Kaigan) - The court ruled on Thursday.\n",
+    )
+    .unwrap();
+    assert_eq!(b.title, "Utility fined over dam release");
+    assert!(!b.title_derived);
+    assert_eq!(b.published_on, chrono::NaiveDate::from_ymd_opt(2025, 3, 3));
+    assert!(b.byline.is_empty());
+    assert_eq!(b.dateline.as_deref(), Some("HO CHI MINH CITY"));
+    let c = parse_print("Title of a page\n\nSEOUL, July 15 (Kaigan) - Lawmakers met.\n").unwrap();
+    assert_eq!(c.published_on, None);
+    assert_eq!(
+        parse_print("Monday, March 3, 2025 10:42 a.m.\n\nJust one line of text with words\n")
+            .unwrap()
+            .published_on,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 3)
+    );
+    // Any text with words is an article; bullets alone are not.
+    assert!(parse_print("words").is_ok());
+    assert_eq!(
+        parse_print("  â€¢ March 14, 2023\n"),
+        Err(ParseError::NoTitle)
+    );
+}
