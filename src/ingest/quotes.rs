@@ -61,7 +61,7 @@ static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     let determiners =
         r"[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple";
     regex(&format!(
-        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE})\s*,?\s*(?:also\s+)?$"
+        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,\s*who\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:also\s+)?$"
     ))
 });
 static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?]\s+\p{Lu}"));
@@ -77,7 +77,7 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger))\s*(?:also\s+|\w+ly\s+)?$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:also\s+|\w+ly\s+)?$",
     )
 });
 
@@ -390,6 +390,20 @@ fn resolve_role(
                 _ => None,
             });
     }
+    if head == "company" {
+        return entities
+            .located
+            .iter()
+            .filter(|l| (l.paragraph, l.start) < before)
+            .rev()
+            .find_map(|l| match l.target {
+                Target::Org(i) if entities.organizations[i].kind == OrgKind::Company => {
+                    Some(Speaker::Organization(i))
+                }
+                _ => None,
+            })
+            .or_else(|| Some(Speaker::Unnamed("the company".to_owned())));
+    }
     if matches!(head, "ministry" | "agency" | "party") {
         return entities
             .located
@@ -456,7 +470,13 @@ fn speaker_of_clause(
 ) -> Option<(Speaker, f32)> {
     let clause = &text[from..to];
     if let Some(d) = DESCRIPTION.captures(clause).and_then(|c| c.get(1)) {
-        return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
+        // "Lawyer X, who represents the residents, said": the named person speaks.
+        let named_before = located.iter().any(|l| {
+            matches!(l.target, Target::Person(_)) && l.start >= from && l.end <= from + d.start()
+        });
+        if !named_before {
+            return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
+        }
     }
     if let Some(t) = subject_in(text, located, from, to) {
         return Some((to_speaker(t), 0.9));

@@ -729,13 +729,13 @@ fn handwritten_score() -> super::score::Score {
 #[test]
 fn hand_annotated_articles_score_above_their_floor() {
     let score = handwritten_score();
-    assert!(score.articles >= 10, "{score:?}");
+    assert!(score.articles >= 20, "{score:?}");
     // Floors a little under the measured scores (see README): a drop is a regression.
     for (what, counts, floor) in [
-        ("people", score.people, 0.75),
-        ("organizations", score.organizations, 0.65),
-        ("quotes", score.quotes, 0.90),
-        ("attribution", score.attribution, 0.78),
+        ("people", score.people, 0.88),
+        ("organizations", score.organizations, 0.78),
+        ("quotes", score.quotes, 0.93),
+        ("attribution", score.attribution, 0.90),
     ] {
         let (_, _, f1) = counts.prf();
         assert!(f1 >= floor, "{what} F1 {f1:.3} < {floor}: {counts:?}");
