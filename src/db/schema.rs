@@ -75,6 +75,8 @@ diesel::table! {
         search -> Tsvector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        title_derived -> Bool,
+        date_source -> Text,
     }
 }
 

@@ -146,8 +146,9 @@ pub async fn store_article(
     let article_id = diesel::sql_query(
         "INSERT INTO articles (slug, raw_document_id, title, kind, published_on, publication,
              section_id, dateline, paragraphs, abridged, source_url, language, original_language,
-             word_count, extractor_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             word_count, extractor_version, title_derived, date_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         RETURNING id",
     )
     .bind::<Text, _>(&slug)
     .bind::<BigInt, _>(raw_id)
@@ -164,6 +165,8 @@ pub async fn store_article(
     .bind::<Nullable<Text>, _>(article.original_language.as_deref())
     .bind::<Int4, _>(i32::try_from(word_count).unwrap_or(i32::MAX))
     .bind::<Text, _>(&extraction.extractor_version)
+    .bind::<Bool, _>(article.title_derived)
+    .bind::<Text, _>(date_source(article, published_on))
     .get_result::<IdRow>(conn)
     .await?
     .id;
@@ -192,6 +195,23 @@ pub async fn store_article(
         organizations,
         quotes,
     })
+}
+
+/// Where the resolved date came from (`articles.date_source`): the page itself, the source
+/// URL, or else it was given from outside (`--published-on`, `publishedOn`).
+pub fn date_source(article: &ParsedArticle, published_on: NaiveDate) -> &'static str {
+    if article.published_on == Some(published_on) {
+        "text"
+    } else if article
+        .source_url
+        .as_deref()
+        .and_then(crate::ingest::date_from_source_url)
+        == Some(published_on)
+    {
+        "source_url"
+    } else {
+        "given"
+    }
 }
 
 fn kind_db(kind: ArticleKind) -> &'static str {

@@ -44,6 +44,9 @@ pub struct Span {
 pub struct ParsedArticle {
     /// The headline.
     pub title: String,
+    /// Whether the page had no title line, so the title is its first sentence.
+    #[serde(default)]
+    pub title_derived: bool,
     /// Translation, summary or original.
     pub kind: ArticleKind,
     /// Publication date, when the text or its source URL gives one.

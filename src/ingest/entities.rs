@@ -346,6 +346,13 @@ fn scan_runs<'a>(
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
                 "the" => prev == "for" || prev == "of",
+                // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
+                "," => {
+                    matches!(prev, "Co." | "Corp.")
+                        && toks
+                            .get(end + 1)
+                            .is_some_and(|n| matches!(n.text, "Ltd." | "Inc." | "Ltd" | "Inc"))
+                }
                 _ => false,
             };
             if joins {

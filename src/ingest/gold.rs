@@ -51,7 +51,8 @@ pub fn to_gold(article: &ParsedArticle, extraction: &Extraction) -> Value {
         })
         .collect();
     json!({
-        "title": article.title,
+        // A derived title is not a title line of the page.
+        "title": (!article.title_derived).then_some(&article.title),
         "date": article.published_on.map(|d| d.format("%Y-%m-%d").to_string()),
         "publication": article.publication,
         "page": article.outlets.iter().find_map(|o| o.page.clone()),

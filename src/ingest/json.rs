@@ -122,6 +122,7 @@ fn from_value(value: Value) -> Result<ParsedArticle, ParseError> {
         .map(str::to_owned)
         .or_else(|| (kind != ArticleKind::Original).then(|| "ja".to_owned()));
     Ok(ParsedArticle {
+        title_derived: false,
         title,
         kind,
         published_on,

@@ -100,7 +100,9 @@ pub static TITLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         advisor lawmaker legislator President-elect CEO Officer Lieutenant Colonel Major Captain \
         Sergeant Marshal Diplomat diplomat Counselor counselor Attache Consul Consul-General \
         Dean Superintendent Inspector Vice Deputy Senior Prime Undersecretary Under analyst \
-        expert researcher Mr. Ms. Mrs. Miss candidate anchor correspondent host Pope",
+        expert researcher Mr. Ms. Mrs. Miss candidate anchor correspondent host Pope \
+        Commandant Lawyer lawyer Attorney attorney Novelist novelist Author author Passenger \
+        passenger",
     )
 });
 

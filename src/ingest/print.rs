@@ -16,6 +16,22 @@ static URL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?:(?i:source(?:\s+url)?|url|link)\s*:\s*)?(https?://\S+)$"));
 static DATE_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?i:date)\s*:?\s*(\d{4}-\d{2}-\d{2})$"));
+// A dated header line: "Published: 2025-03-03 09:15 KST", "Updated March 3, 2025",
+// "Monday, March 3, 2025 10:42 a.m.", "2025/03/03 14:00", "3 March 2025".
+static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:(?i:published|updated|posted|first published|last updated|dated?)\s*(?:on|at)?\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}|\p{Lu}[a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\p{Lu}[a-z]{2,8}\s+\d{4})(?:\s*(?:,|at|-|\|)?\s*\d{1,2}:\d{2}(?:\s*[\p{L}.]{1,6}){0,2})?\s*(?:\(?[A-Z]{2,4}\)?)?$",
+    )
+});
+// "Source: Kaigan News Agency": the outlet of a wire or newspaper page.
+static SOURCE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(?i:source|sources|publication)\s*:\s*(\S.{0,80})$"));
+// An agency credit where a byline would be: "Kaigan News Agency", "(Kaigan)", "By Kyodo News".
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:(?:By|BY|From)\s+)?\(?(?:(?:\p{Lu}[\p{L}\-]*\s+){1,4}(?:News\s+Agency|Agency|Press|News\s+Service|Newswire|Wire\s+Service|News)|Reuters|AFP|AP|Kyodo|Yonhap|Xinhua|Jiji|Bernama|Agence France-Presse|Associated Press)\)?(?:\s+(?:staff|Staff|reporters?|Reporters?))?$",
+    )
+});
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"^(?:By|BY|by)\s+(\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3})*)(?:\s*[,/(].*)?$",
@@ -29,7 +45,7 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 // "BEIJING — ", "TOKYO, Oct 24 (Reuters) - ", "Naha, Okinawa Pref. -- "
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(\p{Lu}[\p{L}.’'\-]*(?:[ ]\p{Lu}[\p{L}.’'\-]*){0,2}(?:,[ ]\p{Lu}[\p{L}’'\-]*(?:[ ]\p{Lu}[\p{L}’'\-]*)?(?:[ ]Pref\.|[ ]Prefecture)?)?)(?:,[ ](?:\p{Lu}[a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?(?:[ ]\([\p{L} ]+\))?[ ]*(?:—|–|--|-)[ ]+",
+        r"^(\p{Lu}[\p{L}.’'\-]*(?:[ ]\p{Lu}[\p{L}.’'\-]*){0,3}(?:,[ ]\p{Lu}[\p{L}’'\-]*(?:[ ]\p{Lu}[\p{L}’'\-]*)?(?:[ ]Pref\.|[ ]Prefecture)?)?)(?:,[ ](?:\p{Lu}[a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?(?:[ ]\([\p{L} ]+\))?[ ]*(?:—|–|--|-)[ ]+",
     )
 });
 
@@ -121,15 +137,25 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         i += 1;
     }
 
-    // Header lines until the first bullet, a byline, or a blank after the title.
+    // Header lines until the first bullet, a byline, or a blank after the title. Wire and
+    // newspaper pages put a date line, an agency credit or a photo caption around the title,
+    // and some have no title line at all.
     let mut header: Vec<&str> = Vec::new();
+    let mut meta = HeaderMeta::default();
     loop {
         skip_blank(&mut i);
         let Some(line) = lines.get(i) else { break };
-        if bullet(line).is_some() || BYLINE.is_match(line.trim()) {
+        let t = line.trim();
+        if bullet(line).is_some() || (BYLINE.is_match(t) && !CREDIT.is_match(t)) {
             break;
         }
-        let t = line.trim();
+        if meta.take(t) {
+            i += 1;
+            continue;
+        }
+        if is_body_line(t) {
+            break;
+        }
         if header.is_empty() && is_section(t) && !t.contains(" > ") && !header_has_more(&lines, i) {
             // A lone all-caps line followed only by body text is the title itself.
             header.push(t);
@@ -143,7 +169,7 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         }
     }
     let (section, title) = match header.as_slice() {
-        [] => return Err(ParseError::NoTitle),
+        [] => (Vec::new(), ""),
         [title] => (Vec::new(), *title),
         [section, title, ..] if is_section(section) => (
             section
@@ -157,14 +183,12 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         [title, ..] => (Vec::new(), *title),
     };
     let title = title.trim();
-    if title.is_empty() || bullet(title).is_some() {
-        return Err(ParseError::NoTitle);
-    }
 
     let mut article = ParsedArticle {
         title: title.to_owned(),
+        title_derived: false,
         kind: ArticleKind::Original,
-        published_on: None,
+        published_on: meta.date,
         publication: None,
         outlets: Vec::new(),
         section,
@@ -217,6 +241,7 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let mut in_body = false;
+    let mut source_line: Option<String> = None;
     let flush = |current: &mut Vec<&str>, paragraphs: &mut Vec<String>| {
         if !current.is_empty() {
             paragraphs.push(current.join(" "));
@@ -234,17 +259,22 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
             flush(&mut current, &mut paragraphs);
             continue;
         }
+        if let Some(outlet) = SOURCE_LINE.captures(t).and_then(|c| c.get(1)) {
+            source_line = Some(outlet.as_str().trim().to_owned());
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
         if t.eq_ignore_ascii_case("(abridged)") {
             article.abridged = true;
             flush(&mut current, &mut paragraphs);
             continue;
         }
         if !in_body && current.is_empty() {
-            if let Some(date) = DATE_LINE.captures(t).and_then(|c| c.get(1)) {
-                article.published_on = Some(
-                    parse_date(date.as_str())
-                        .ok_or_else(|| ParseError::InvalidDate(t.to_owned()))?,
-                );
+            if let Some(date) = header_date(t) {
+                article.published_on = article.published_on.or(date);
+                continue;
+            }
+            if CREDIT.is_match(t) {
                 continue;
             }
             if article.byline.is_empty()
@@ -263,6 +293,18 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
     flush(&mut current, &mut paragraphs);
 
     article.dateline = paragraphs.first().and_then(|p| dateline_of(p));
+    if article.publication.is_none() {
+        article.publication = source_line;
+    }
+    if article.title.is_empty() || bullet(&article.title).is_some() {
+        // No title line: the first sentence stands in, flagged as derived.
+        let first = paragraphs
+            .iter()
+            .find(|p| p.chars().any(char::is_alphabetic))
+            .ok_or(ParseError::NoTitle)?;
+        article.title = first_sentence(first);
+        article.title_derived = true;
+    }
     article.paragraphs = paragraphs;
     if article.published_on.is_none() {
         article.published_on = article.source_url.as_deref().and_then(date_from_source_url);
@@ -271,6 +313,82 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         article.original_language = Some("ja".to_owned());
     }
     Ok(article)
+}
+
+/// Metadata lines found among the header lines.
+#[derive(Default)]
+struct HeaderMeta {
+    date: Option<NaiveDate>,
+}
+
+impl HeaderMeta {
+    /// Takes a date line, an agency credit or a photo caption; false for any other line.
+    fn take(&mut self, line: &str) -> bool {
+        if let Some(date) = header_date(line) {
+            self.date = self.date.or(date);
+            return true;
+        }
+        CREDIT.is_match(line) || CAPTION.is_match(line) || URL.is_match(line)
+    }
+}
+
+/// A date line or dated header line: `Some(date)` when it names a calendar date,
+/// `Some(None)` for a date-shaped line that is not one.
+fn header_date(line: &str) -> Option<Option<NaiveDate>> {
+    let found = DATE_LINE
+        .captures(line)
+        .or_else(|| DATED_HEADER.captures(line))?;
+    let date = found.get(1)?.as_str();
+    Some(parse_date(
+        &date.split_whitespace().collect::<Vec<_>>().join(" "),
+    ))
+}
+
+/// Whether a header candidate is already the body: it opens with a dateline, or it is a
+/// long run of sentences.
+fn is_body_line(line: &str) -> bool {
+    DATELINE.is_match(line)
+        || (line.len() > 160
+            && (line.ends_with(['.', '”', '"']) || line.contains(". "))
+            && line.split_whitespace().count() > 25)
+}
+
+/// The first sentence of a paragraph, without its dateline, at most about 200 characters.
+fn first_sentence(paragraph: &str) -> String {
+    let body = DATELINE
+        .find(paragraph)
+        .map_or(paragraph, |m| &paragraph[m.end()..])
+        .trim();
+    let mut end = body.len();
+    for (b, c) in body.char_indices() {
+        if matches!(c, '.' | '!' | '?')
+            && body[b + 1..].starts_with(' ')
+            && body[b + 1..]
+                .trim_start()
+                .starts_with(|n: char| n.is_uppercase() || n == '“' || n == '"')
+            && !ends_with_abbreviation(&body[..b])
+        {
+            end = b;
+            break;
+        }
+    }
+    let sentence = body[..end].trim_end_matches(['.', '!', '?']);
+    if sentence.len() <= 200 {
+        return sentence.to_owned();
+    }
+    let cut = sentence
+        .char_indices()
+        .take_while(|(b, _)| *b <= 200)
+        .filter(|(_, c)| c.is_whitespace())
+        .last()
+        .map_or(sentence.len(), |(b, _)| b);
+    format!("{}…", &sentence[..cut])
+}
+
+fn ends_with_abbreviation(text: &str) -> bool {
+    let word = text.rsplit(' ').next().unwrap_or("");
+    word.len() <= 4 && word.starts_with(char::is_uppercase)
+        || matches!(word, "p" | "pp" | "vs" | "No")
 }
 
 /// Whether a second header line follows line `i` before the bullets or body.

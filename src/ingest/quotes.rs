@@ -13,7 +13,8 @@ use crate::domain::{OrgKind, Quote, Speaker};
 
 /// Attribution cues, longest forms first; some carry their object ("told reporters").
 const CUES: &[&str] = &[
-    r"(?:was|were) quoted as saying",
+    r"(?:was|were) quoted as (?:\w+ly )?saying",
+    r"quoting (?:him|her|them) as saying",
     r"quoted [^“”\x22]{0,40}? as saying",
     r"quotes [^“”\x22]{0,40}? as saying",
     r"gave (?:an )?instructions? (?:to|that)",
@@ -32,7 +33,7 @@ const CUES: &[&str] = &[
     r"answered|indicated|claimed|complained|criticized|vowed|pledged|promised|reported",
     r"asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested",
     r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
-    r"asserting|arguing",
+    r"asserting|arguing|stating|praised|praising",
 ];
 
 /// Nouns that head an unnamed source's description ("a senior government official").
@@ -42,7 +43,9 @@ const SOURCE_NOUNS: &str = "source|sources|official|officials|diplomat|diplomats
     |insiders|negotiator|participant|participants|observer|observers|employee|employees\
     |worker|workers|spokesperson|spokesman|spokeswoman|voter|voters|leader|leaders\
     |politician|politicians|student|students|woman|man|veteran|commentator|scholar\
-    |professor|activist|activists";
+    |professor|activist|activists|forecaster|forecasters|owner|owners|teacher|teachers\
+    |manager|managers|farmer|farmers|fisherman|fishermen|passenger|passengers|engineer\
+    |engineers|doctor|doctors|nurse|driver|drivers|parent|parents|witness|witnesses";
 
 /// Words that may qualify a bare plural source ("government officials").
 const SOURCE_QUALIFIERS: &str = r"[Gg]overnment|[Ss]enior|[Mm]inistry|[Pp]arty|[Dd]iplomatic\
@@ -58,7 +61,7 @@ static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     let determiners =
         r"[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple";
     regex(&format!(
-        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE})\s*,?\s*(?:also\s+)?$"
+        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,\s*who\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:also\s+)?$"
     ))
 });
 static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?]\s+\p{Lu}"));
@@ -74,7 +77,7 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister))\s*(?:also\s+)?$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:also\s+|\w+ly\s+)?$",
     )
 });
 
@@ -249,6 +252,17 @@ fn is_title_case_name(text: &str) -> bool {
         })
 }
 
+/// Words joining two quoted fragments of one attribution: “A” and “B”, “A” on “B”.
+fn is_connector(gap: &str) -> bool {
+    matches!(gap, "and" | "," | "or" | ", and" | "as well as")
+        || (!gap.is_empty()
+            && gap.split_whitespace().count() <= 3
+            && gap
+                .split_whitespace()
+                .all(|w| w.chars().all(|c| c.is_lowercase() || c == ','))
+            && !gap.split_whitespace().any(is_speech_verb))
+}
+
 /// Picks the subject among the mentions of a clause: the one nearest the verb that is not
 /// the object of a preposition, preferring people over organizations.
 fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Option<Target> {
@@ -261,12 +275,25 @@ fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Optio
             .iter()
             .filter(|l| matches!(l.target, Target::Person(_)) == want_person)
             .collect();
-        if let Some(l) = cands
+        if let Some(pos) = cands
             .iter()
-            .rev()
-            .find(|l| !is_preposition(word_before(text, l.outer_start)))
+            .rposition(|l| !is_preposition(word_before(text, l.outer_start)))
         {
-            return Some(l.target);
+            // "X and his counterpart Y said": the first of the joined subjects.
+            let mut pos = pos;
+            while pos > 0 {
+                let between = &text[cands[pos - 1].end..cands[pos].outer_start];
+                let words: Vec<&str> = between.split_whitespace().collect();
+                if words.first() == Some(&"and")
+                    && words.len() <= 4
+                    && words.iter().all(|w| w.starts_with(char::is_lowercase))
+                {
+                    pos -= 1;
+                } else {
+                    break;
+                }
+            }
+            return Some(cands[pos].target);
         }
     }
     inside.first().map(|l| l.target)
@@ -363,6 +390,20 @@ fn resolve_role(
                 _ => None,
             });
     }
+    if head == "company" {
+        return entities
+            .located
+            .iter()
+            .filter(|l| (l.paragraph, l.start) < before)
+            .rev()
+            .find_map(|l| match l.target {
+                Target::Org(i) if entities.organizations[i].kind == OrgKind::Company => {
+                    Some(Speaker::Organization(i))
+                }
+                _ => None,
+            })
+            .or_else(|| Some(Speaker::Unnamed("the company".to_owned())));
+    }
     if matches!(head, "ministry" | "agency" | "party") {
         return entities
             .located
@@ -378,6 +419,21 @@ fn resolve_role(
     }
     let wanted: &[&str] = match head {
         "envoy" => &["ambassador", "envoy"],
+        "governor" => &["governor", "gov."],
+        "spokesperson" | "spokesman" | "spokeswoman" => {
+            &["spokesperson", "spokesman", "spokeswoman"]
+        }
+        "officer" => &[
+            "officer",
+            "col.",
+            "gen.",
+            "maj.",
+            "capt.",
+            "lt.",
+            "adm.",
+            "sgt.",
+            "commander",
+        ],
         other => &[other][..],
     };
     // The whole role first ("the prime minister"), then its head word ("minister").
@@ -398,10 +454,8 @@ fn resolve_role(
     };
     let by_title = with_title(&|t: &str| t.contains(role.as_str()))
         .or_else(|| with_title(&|t: &str| wanted.iter().any(|w| t.contains(w))));
-    by_title.or_else(|| match &state.last_speaker {
-        Some(Speaker::Person(i)) => Some(Speaker::Person(*i)),
-        _ => state.last_person.map(Speaker::Person),
-    })
+    // A role nobody in the article carries is an unnamed source, never a guessed person.
+    by_title.or_else(|| Some(Speaker::Unnamed(format!("the {role}"))))
 }
 
 /// Who a clause names as speaker: a description, a mention, a pronoun or a role.
@@ -416,7 +470,13 @@ fn speaker_of_clause(
 ) -> Option<(Speaker, f32)> {
     let clause = &text[from..to];
     if let Some(d) = DESCRIPTION.captures(clause).and_then(|c| c.get(1)) {
-        return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
+        // "Lawyer X, who represents the residents, said": the named person speaks.
+        let named_before = located.iter().any(|l| {
+            matches!(l.target, Target::Person(_)) && l.start >= from && l.end <= from + d.start()
+        });
+        if !named_before {
+            return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
+        }
     }
     if let Some(t) = subject_in(text, located, from, to) {
         return Some((to_speaker(t), 0.9));
@@ -522,10 +582,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             // “A” and “B”: the second shares the first's attribution.
             if let Some((close, sent, sp, cue, frag)) = &prev
                 && *sent == s_start
-                && matches!(
-                    text[*close..m.open].trim(),
-                    "and" | "," | "or" | ", and" | "as well as"
-                )
+                && is_connector(text[*close..m.open].trim())
             {
                 found = Some((sp.clone(), cue.clone(), 0.85, *frag));
             }
@@ -573,7 +630,13 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     } else {
                         cue_word
                     };
-                    let who = if let Some(object) = quoted_object {
+                    let who = if cue_text.starts_with("quoting ") {
+                        // "quoting her as saying": the person the sentence or the one before
+                        // is about.
+                        previous_subject(state.paragraphs, entities, p, m.open)
+                            .or(state.last_person)
+                            .map(|i| (Speaker::Person(i), 0.7))
+                    } else if let Some(object) = quoted_object {
                         let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
                         speaker_of_clause(
                             text,

@@ -652,3 +652,125 @@ signed a contract with Tanabe Electric. Defense Minister Hamada Yasukazu said, �
     );
     assert!(!orgs.iter().any(|(n, _)| n.contains("Storm")), "{orgs:?}");
 }
+
+#[test]
+fn wire_pages_without_title_or_year_still_parse() {
+    // No title line, a date line, an agency credit, a dateline and a `Source:` line.
+    let a = parse_print(
+        "date 2025-01-14\n\nKaigan News Agency\n\nBEIJING, Jan. 14 (Kaigan) - China on Tuesday \
+         announced export controls on three metals. Exporters will need a license.\n\n\
+         Source: Kaigan News Agency\n",
+    )
+    .unwrap();
+    assert_eq!(
+        a.title,
+        "China on Tuesday announced export controls on three metals"
+    );
+    assert!(a.title_derived);
+    assert_eq!(a.published_on, chrono::NaiveDate::from_ymd_opt(2025, 1, 14));
+    assert_eq!(a.publication.as_deref(), Some("Kaigan News Agency"));
+    assert_eq!(a.dateline.as_deref(), Some("BEIJING"));
+    assert!(a.byline.is_empty());
+    assert_eq!(a.paragraphs.len(), 1);
+    assert_eq!(
+        gold_of("date 2025-01-14\n\nBEIJING - Words here.\n")["title"],
+        Value::Null
+    );
+
+    // A dated header line and a credit where the byline would be; the dateline's month and
+    // day without a year give no date.
+    let b = parse_print(
+        "Utility fined over dam release\nPublished: 2025-03-03 09:15 KST\nBy Kyodo News\n\n\
+         HO CHI MINH CITY, Nov. 2 (Kaigan) - The court ruled on Thursday.\n",
+    )
+    .unwrap();
+    assert_eq!(b.title, "Utility fined over dam release");
+    assert!(!b.title_derived);
+    assert_eq!(b.published_on, chrono::NaiveDate::from_ymd_opt(2025, 3, 3));
+    assert!(b.byline.is_empty());
+    assert_eq!(b.dateline.as_deref(), Some("HO CHI MINH CITY"));
+    let c = parse_print("Title of a page\n\nSEOUL, July 15 (Kaigan) - Lawmakers met.\n").unwrap();
+    assert_eq!(c.published_on, None);
+    assert_eq!(
+        parse_print("Monday, March 3, 2025 10:42 a.m.\n\nJust one line of text with words\n")
+            .unwrap()
+            .published_on,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 3)
+    );
+    // Any text with words is an article; bullets alone are not.
+    assert!(parse_print("words").is_ok());
+    assert_eq!(
+        parse_print("  • March 14, 2023\n"),
+        Err(ParseError::NoTitle)
+    );
+}
+
+/// Scores every hand-annotated article in `tests/fixtures/handwritten` (gold written before
+/// the extractor was run on it) with the corpus scorer's rules.
+fn handwritten_score() -> super::score::Score {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/handwritten");
+    let mut score = super::score::Score::default();
+    let mut names: Vec<_> = std::fs::read_dir(format!("{dir}/raw"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for raw in names {
+        let stem = raw.file_stem().unwrap().to_string_lossy().to_string();
+        let gold: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{dir}/gold/{stem}.json")).unwrap(),
+        )
+        .unwrap();
+        score.add(&gold, &gold_of(&std::fs::read_to_string(&raw).unwrap()));
+    }
+    score
+}
+
+#[test]
+fn hand_annotated_articles_score_above_their_floor() {
+    let score = handwritten_score();
+    assert!(score.articles >= 20, "{score:?}");
+    // Floors a little under the measured scores (see README): a drop is a regression.
+    for (what, counts, floor) in [
+        ("people", score.people, 0.88),
+        ("organizations", score.organizations, 0.78),
+        ("quotes", score.quotes, 0.93),
+        ("attribution", score.attribution, 0.90),
+    ] {
+        let (_, _, f1) = counts.prf();
+        assert!(f1 >= floor, "{what} F1 {f1:.3} < {floor}: {counts:?}");
+    }
+    for field in super::score::META_FIELDS {
+        let accuracy = score.metadata_accuracy(field);
+        assert!(accuracy >= 0.95, "{field} accuracy {accuracy}");
+    }
+}
+
+#[test]
+fn the_scorer_matches_the_python_rules() {
+    use super::score::{Score, norm};
+    assert_eq!(norm("  The “Defense”  Ministry’s. "), "defense ministry's");
+    let gold = serde_json::json!({
+        "title": "T", "date": null, "section": null, "byline": [],
+        "people": [{"name": "Kishi Nobuo", "mentions": ["Kishi"]}],
+        "organizations": [{"name": "Liberal Democratic Party", "acronym": "LDP"}],
+        "quotes": [{"text": "We will act now.", "speaker": "Kishi Nobuo"},
+                   {"text": "never again", "speaker": null}]
+    });
+    let pred = serde_json::json!({
+        "title": "T", "date": null, "section": null, "byline": [],
+        "people": [{"name": "Kishi"}, {"name": "Nobody"}],
+        "organizations": [{"name": "LDP"}],
+        "quotes": [{"text": "We will act now", "speaker": "Kishi"},
+                   {"text": "never again", "speaker": "Kishi Nobuo"}]
+    });
+    let mut score = Score::default();
+    score.add(&gold, &pred);
+    assert_eq!(
+        (score.people.hits, score.people.predicted, score.people.gold),
+        (1, 2, 1)
+    );
+    assert_eq!(score.organizations.hits, 1);
+    assert_eq!((score.quotes.hits, score.attribution.hits), (2, 1));
+    assert!((score.metadata_accuracy("title") - 1.0).abs() < 1e-9);
+}

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 use crate::support::fixtures::{
     count, fixture_text, gold_of, good_fixture_files, ingest_fixtures, ingest_one, ingest_text,
-    ingest_with, seed_path, table_counts,
+    ingest_with, labelled_counts, seed_path, table_counts,
 };
 
 /// A print view as the site renders it, with one paragraph per body line.
@@ -676,6 +676,51 @@ async fn dates_come_from_the_text_then_the_override_then_the_source_url() {
               "sourceUrl": "https://news.example/politics/20240315000789/" },
             { "title": "Dated headline", "publishedOn": "2024-05-02", "sourceUrl": null },
         ])
+    );
+    assert_eq!(
+        labelled_counts(
+            &app.db,
+            "SELECT title || ' | ' || date_source AS label, count(*) AS n
+             FROM articles GROUP BY 1 ORDER BY 1"
+        )
+        .await,
+        vec![
+            ("Cabinet approves budget | given".to_owned(), 1),
+            ("Cabinet approves tax plan | source_url".to_owned(), 1),
+            ("Dated headline | text".to_owned(), 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_wire_page_without_title_or_date_is_archived_with_what_it_lacked() {
+    let app = TestApp::spawn().await;
+    let page = "Kaigan News Agency\n\nSEOUL, July 15 (Kaigan) - The National Assembly passed the \
+                budget bill on Tuesday. Lawmakers voted 187 to 96.\n\nSource: Kaigan News Agency\n";
+    let with_url = Overrides {
+        source_url: Some("https://wire.example/politics/20250715000123/".into()),
+        ..Overrides::default()
+    };
+    let stored = ingest_with(&app, page, "wire", &with_url).await;
+    assert!(
+        matches!(stored[0], Ok(Stored::Created { .. })),
+        "{stored:?}"
+    );
+    assert_eq!(
+        labelled_counts(
+            &app.db,
+            "SELECT title || ' | ' || title_derived || ' | ' || date_source || ' | '
+                    || published_on || ' | ' || coalesce(publication, '-') AS label,
+                    count(*) AS n
+             FROM articles GROUP BY 1"
+        )
+        .await,
+        vec![(
+            "The National Assembly passed the budget bill on Tuesday | true | source_url \
+             | 2025-07-15 | Kaigan News Agency"
+                .to_owned(),
+            1
+        )]
     );
 }
 
