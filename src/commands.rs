@@ -13,8 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
 use crate::db::store::Stored;
-use crate::ingest::Format;
+use crate::ingest::{Format, MAX_INPUT_BYTES, ParseError};
 use crate::load::{self, LoadError, Overrides};
+use crate::records::{self, Records};
 
 /// Input formats accepted on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -147,22 +148,51 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
     };
     let bar = progress(Some(files.len() as u64));
     let (mut created, mut unchanged, mut failed) = (0_usize, 0_usize, 0_usize);
+    let format = args.format.format();
     for file in &files {
         let name = file.display().to_string();
-        let bytes = if name == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        let reader: std::io::Result<Box<dyn Read>> = if name == "-" {
+            Ok(Box::new(std::io::stdin().lock()))
         } else {
-            std::fs::read(file)
+            std::fs::File::open(file).map(|f| Box::new(f) as Box<dyn Read>)
         };
-        let lines: Vec<String> = match bytes {
-            Err(e) => {
-                failed += 1;
-                vec![format!("{name}: error: cannot read: {e}")]
-            }
-            Ok(bytes) => {
-                let mut lines = Vec::new();
-                let results = load::prepare_bytes(&bytes, args.format.format(), &overrides);
+        let mut report = |label: &str, outcome: Result<Stored, LoadError>| {
+            let line = match outcome {
+                Ok(Stored::Created {
+                    article_id,
+                    slug,
+                    people,
+                    organizations,
+                    quotes,
+                }) => {
+                    created += 1;
+                    format!(
+                        "{label}: created article {article_id} ({slug}): {people} people, {organizations} organizations, {quotes} quotes"
+                    )
+                }
+                Ok(Stored::Unchanged { article_id }) => {
+                    unchanged += 1;
+                    format!("{label}: unchanged: already archived as article {article_id}")
+                }
+                Err(e) => {
+                    failed += 1;
+                    format!("{label}: error: {e}")
+                }
+            };
+            bar.suspend(|| println!("{line}"));
+        };
+        match reader.and_then(|r| records::open(r, format)) {
+            Err(e) => report(&name, Err(LoadError::Io(e.to_string()))),
+            Ok(Records::TooLarge(size)) => report(
+                &name,
+                Err(ParseError::TooLarge {
+                    size,
+                    limit: MAX_INPUT_BYTES,
+                }
+                .into()),
+            ),
+            Ok(Records::Whole(bytes)) => {
+                let results = load::prepare_bytes(&bytes, format, &overrides);
                 let many = results.len() > 1;
                 for (i, result) in results.into_iter().enumerate() {
                     let label = if many {
@@ -174,26 +204,33 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
                         Ok(prepared) => load::store(&db.write, &prepared, Some(&name)).await,
                         Err(e) => Err(e),
                     };
-                    lines.push(match outcome {
-                        Ok(Stored::Created { article_id, slug, people, organizations, quotes }) => {
-                            created += 1;
-                            format!("{label}: created article {article_id} ({slug}): {people} people, {organizations} organizations, {quotes} quotes")
-                        }
-                        Ok(Stored::Unchanged { article_id }) => {
-                            unchanged += 1;
-                            format!("{label}: unchanged: already archived as article {article_id}")
-                        }
-                        Err(e) => {
-                            failed += 1;
-                            format!("{label}: error: {e}")
-                        }
-                    });
+                    report(&label, outcome);
                 }
-                lines
             }
-        };
-        for line in lines {
-            bar.suspend(|| println!("{line}"));
+            Ok(Records::Lines(lines)) => {
+                // One line read, parsed and stored at a time: memory stays at one article.
+                for (i, line) in lines.enumerate() {
+                    let label = format!("{name}:{}", i + 1);
+                    let outcome = match line {
+                        Err(e) => {
+                            report(&label, Err(LoadError::Io(e.to_string())));
+                            break;
+                        }
+                        Ok(Err(e)) => Err(e.into()),
+                        Ok(Ok(bytes)) => {
+                            match load::prepare_bytes(&bytes, Some(Format::Json), &overrides).pop()
+                            {
+                                Some(Ok(prepared)) => {
+                                    load::store(&db.write, &prepared, Some(&name)).await
+                                }
+                                Some(Err(e)) => Err(e),
+                                None => continue,
+                            }
+                        }
+                    };
+                    report(&label, outcome);
+                }
+            }
         }
         bar.set_message(format!("{failed} errors"));
         bar.inc(1);

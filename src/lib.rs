@@ -17,5 +17,6 @@ pub mod graphql;
 pub mod http;
 pub mod ingest;
 pub mod load;
+pub mod records;
 pub mod synth;
 pub mod telemetry;

@@ -25,11 +25,17 @@ pub enum LoadError {
     /// The text could not be read as an article.
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// The source URL given from outside the text is not an http or https URL.
+    #[error(transparent)]
+    SourceUrl(#[from] crate::domain::InvalidSourceUrl),
     /// Neither the text, the source URL nor an override gives a date.
     #[error(
         "no date in the text and none given (use --published-on or a source URL with /YYYYMMDD.../)"
     )]
     NoDate,
+    /// The input could not be read.
+    #[error("cannot read: {0}")]
+    Io(String),
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
@@ -101,7 +107,7 @@ fn prepare_one(
 ) -> Result<Prepared, LoadError> {
     let mut article = parsed?;
     if let Some(url) = &overrides.source_url {
-        article.source_url = Some(url.clone());
+        article.source_url = Some(crate::domain::source_url(url)?);
     }
     let published_on = resolve_date(&article, overrides).ok_or(LoadError::NoDate)?;
     let extraction = ingest::extract(&article);

@@ -149,13 +149,11 @@ pub async fn update_article(
         set.dateline = Some(dateline);
     }
     if let Some(url) = &changes.source_url {
-        let url = optional_text(url.as_deref());
-        if let Some(u) = &url {
-            match url::Url::parse(u) {
-                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
-                _ => return invalid("sourceUrl", "must be an http or https URL"),
-            }
-        }
+        let url = match optional_text(url.as_deref()).map(|u| crate::domain::source_url(&u)) {
+            None => None,
+            Some(Ok(u)) => Some(u),
+            Some(Err(_)) => return invalid("sourceUrl", "must be an http or https URL"),
+        };
         before.insert("sourceUrl".into(), json!(row.source_url));
         after.insert("sourceUrl".into(), json!(url));
         set.source_url = Some(url);
@@ -235,8 +233,8 @@ async fn replace_tags(
     Ok(())
 }
 
-/// Deletes an article with everything extracted from it and its raw text (so the same
-/// text can be ingested again).
+/// Deletes an article with everything extracted from it and all its raw captures (so the
+/// same text can be ingested again).
 pub async fn delete_article(
     conn: &mut AsyncPgConnection,
     actor: Actor<'_>,
@@ -252,12 +250,24 @@ pub async fn delete_article(
     else {
         return invalid("id", "no article has this ID");
     };
+    use super::schema::{article_captures, raw_documents};
+    let captures: Vec<i64> = article_captures::table
+        .filter(article_captures::article_id.eq(id))
+        .select(article_captures::raw_document_id)
+        .load(conn)
+        .await?;
     diesel::delete(articles::table.find(id))
         .execute(conn)
         .await?;
-    diesel::delete(super::schema::raw_documents::table.find(row.raw_document_id))
-        .execute(conn)
-        .await?;
+    diesel::delete(
+        raw_documents::table.filter(
+            raw_documents::id
+                .eq_any(captures)
+                .or(raw_documents::id.eq(row.raw_document_id)),
+        ),
+    )
+    .execute(conn)
+    .await?;
     let before = json!({
         "slug": row.slug,
         "title": row.title,

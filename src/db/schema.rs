@@ -27,6 +27,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_captures (raw_document_id) {
+        raw_document_id -> Int8,
+        article_id -> Int8,
+        captured_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     article_feed (seq) {
         seq -> Int8,
         article_id -> Int8,
@@ -77,6 +85,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         title_derived -> Bool,
         date_source -> Text,
+        content_hash -> Nullable<Bytea>,
     }
 }
 
@@ -250,6 +259,8 @@ diesel::table! {
 
 diesel::joinable!(article_authors -> articles (article_id));
 diesel::joinable!(article_authors -> people (person_id));
+diesel::joinable!(article_captures -> articles (article_id));
+diesel::joinable!(article_captures -> raw_documents (raw_document_id));
 diesel::joinable!(article_feed -> articles (article_id));
 diesel::joinable!(article_outlets -> articles (article_id));
 diesel::joinable!(article_outlets -> outlets (outlet_id));
@@ -274,6 +285,7 @@ diesel::joinable!(quotes -> people (speaker_person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     article_authors,
+    article_captures,
     article_feed,
     article_outlets,
     article_tags,

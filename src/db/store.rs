@@ -50,9 +50,23 @@ pub struct RawInput<'a> {
     pub source_name: Option<&'a str>,
 }
 
-/// SHA-256 of a raw text: what makes a second ingest of the same text a no-op.
+/// SHA-256 of a raw text: a second ingest of the very same capture stores nothing.
 pub fn content_hash(content: &str) -> Vec<u8> {
     Sha256::digest(content.as_bytes()).to_vec()
+}
+
+/// SHA-256 of an article's content, its title and body paragraphs after parsing, joined
+/// by U+001F: what makes two captures of one article (with different site navigation,
+/// whitespace or markup around it) one article. The migration that added
+/// `articles.content_hash` computes the same value in SQL.
+pub fn article_hash(article: &ParsedArticle) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(article.title.as_bytes());
+    for paragraph in &article.paragraphs {
+        hasher.update([0x1f]);
+        hasher.update(paragraph.as_bytes());
+    }
+    hasher.finalize().to_vec()
 }
 
 /// What storing did.
@@ -71,7 +85,8 @@ pub enum Stored {
         /// Quotes stored.
         quotes: usize,
     },
-    /// The same text was ingested before; nothing changed.
+    /// The same article was archived before: nothing changed but, for a new capture of
+    /// it, that capture's raw text is kept.
     Unchanged {
         /// The existing article.
         article_id: i64,
@@ -114,10 +129,11 @@ pub async fn store_article(
     .await
     .optional()?;
     let Some(raw_id) = inserted.map(|r| r.id) else {
-        // Seen before (possibly committed by a concurrent ingest a moment ago).
+        // This very capture was seen before (possibly committed by a concurrent ingest a
+        // moment ago).
         let existing: IdRow = diesel::sql_query(
-            "SELECT a.id FROM articles a JOIN raw_documents r ON r.id = a.raw_document_id
-             WHERE r.content_hash = $1",
+            "SELECT c.article_id AS id FROM article_captures c
+             JOIN raw_documents r ON r.id = c.raw_document_id WHERE r.content_hash = $1",
         )
         .bind::<diesel::sql_types::Bytea, _>(&hash)
         .get_result(conn)
@@ -127,49 +143,55 @@ pub async fn store_article(
         });
     };
 
-    let section_id = upsert_section_path(conn, &article.section).await?;
-    let base_slug = slugify(&format!("{published_on} {}", article.title), 90);
-    let taken: Option<IdRow> = diesel::sql_query("SELECT id FROM articles WHERE slug = $1")
-        .bind::<Text, _>(&base_slug)
+    // Ingests of the same content wait for each other here (until commit), so the second
+    // finds the first's article instead of racing it.
+    let article_hash = article_hash(article);
+    let lock_key = i32::from_be_bytes([
+        article_hash[0],
+        article_hash[1],
+        article_hash[2],
+        article_hash[3],
+    ]);
+    diesel::sql_query("SELECT pg_advisory_xact_lock(7412010, $1)")
+        .bind::<Int4, _>(lock_key)
+        .execute(conn)
+        .await?;
+    let same: Option<IdRow> = diesel::sql_query("SELECT id FROM articles WHERE content_hash = $1")
+        .bind::<diesel::sql_types::Bytea, _>(&article_hash)
         .get_result(conn)
         .await
         .optional()?;
-    let slug = match taken {
-        Some(_) => format!("{base_slug}-{raw_id}"),
-        None => base_slug,
+    if let Some(same) = same {
+        add_capture(conn, raw_id, same.id).await?;
+        return Ok(Stored::Unchanged {
+            article_id: same.id,
+        });
+    }
+
+    let section_id = upsert_section_path(conn, &article.section).await?;
+    let base_slug = slugify(&format!("{published_on} {}", article.title), 90);
+    let new = NewArticleRow {
+        raw_id,
+        article,
+        published_on,
+        section_id,
+        content_hash: &article_hash,
+        extractor_version: &extraction.extractor_version,
     };
-    let word_count: usize = article
-        .paragraphs
-        .iter()
-        .map(|p| p.split_whitespace().count())
-        .sum();
-    let article_id = diesel::sql_query(
-        "INSERT INTO articles (slug, raw_document_id, title, kind, published_on, publication,
-             section_id, dateline, paragraphs, abridged, source_url, language, original_language,
-             word_count, extractor_version, title_derived, date_source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         RETURNING id",
-    )
-    .bind::<Text, _>(&slug)
-    .bind::<BigInt, _>(raw_id)
-    .bind::<Text, _>(&article.title)
-    .bind::<Text, _>(kind_db(article.kind))
-    .bind::<Date, _>(published_on)
-    .bind::<Nullable<Text>, _>(article.publication.as_deref())
-    .bind::<Nullable<BigInt>, _>(section_id)
-    .bind::<Nullable<Text>, _>(article.dateline.as_deref().filter(|d| !d.is_empty()))
-    .bind::<Array<Text>, _>(&article.paragraphs)
-    .bind::<Bool, _>(article.abridged)
-    .bind::<Nullable<Text>, _>(article.source_url.as_deref())
-    .bind::<Text, _>(&article.language)
-    .bind::<Nullable<Text>, _>(article.original_language.as_deref())
-    .bind::<Int4, _>(i32::try_from(word_count).unwrap_or(i32::MAX))
-    .bind::<Text, _>(&extraction.extractor_version)
-    .bind::<Bool, _>(article.title_derived)
-    .bind::<Text, _>(date_source(article, published_on))
-    .get_result::<IdRow>(conn)
-    .await?
-    .id;
+    // The slug's unique index decides, not an earlier read: a concurrent ingest of another
+    // text with the same title and date may commit the slug between any read and insert.
+    // The raw document's id is unique, so the suffixed slug is free.
+    let (article_id, slug) = match insert_article(conn, &new, &base_slug).await? {
+        Some(id) => (id, base_slug),
+        None => {
+            let slug = format!("{base_slug}-{raw_id}");
+            let id = insert_article(conn, &new, &slug)
+                .await?
+                .ok_or(diesel::result::Error::NotFound)?;
+            (id, slug)
+        }
+    };
+    add_capture(conn, raw_id, article_id).await?;
 
     store_outlets(conn, article_id, article).await?;
     store_tags(conn, article_id, &article.tags).await?;
@@ -212,6 +234,73 @@ pub fn date_source(article: &ParsedArticle, published_on: NaiveDate) -> &'static
     } else {
         "given"
     }
+}
+
+/// The values of a new `articles` row but its slug.
+struct NewArticleRow<'a> {
+    raw_id: i64,
+    article: &'a ParsedArticle,
+    published_on: NaiveDate,
+    section_id: Option<i64>,
+    content_hash: &'a [u8],
+    extractor_version: &'a str,
+}
+
+/// Inserts the article under `slug`; `None` when the slug is taken.
+async fn insert_article(
+    conn: &mut AsyncPgConnection,
+    new: &NewArticleRow<'_>,
+    slug: &str,
+) -> QueryResult<Option<i64>> {
+    let article = new.article;
+    let word_count: usize = article
+        .paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().count())
+        .sum();
+    let inserted: Option<IdRow> = diesel::sql_query(
+        "INSERT INTO articles (slug, raw_document_id, title, kind, published_on, publication,
+             section_id, dateline, paragraphs, abridged, source_url, language, original_language,
+             word_count, extractor_version, content_hash, title_derived, date_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT (slug) DO NOTHING RETURNING id",
+    )
+    .bind::<Text, _>(slug)
+    .bind::<BigInt, _>(new.raw_id)
+    .bind::<Text, _>(&article.title)
+    .bind::<Text, _>(kind_db(article.kind))
+    .bind::<Date, _>(new.published_on)
+    .bind::<Nullable<Text>, _>(article.publication.as_deref())
+    .bind::<Nullable<BigInt>, _>(new.section_id)
+    .bind::<Nullable<Text>, _>(article.dateline.as_deref().filter(|d| !d.is_empty()))
+    .bind::<Array<Text>, _>(&article.paragraphs)
+    .bind::<Bool, _>(article.abridged)
+    .bind::<Nullable<Text>, _>(article.source_url.as_deref())
+    .bind::<Text, _>(&article.language)
+    .bind::<Nullable<Text>, _>(article.original_language.as_deref())
+    .bind::<Int4, _>(i32::try_from(word_count).unwrap_or(i32::MAX))
+    .bind::<Text, _>(new.extractor_version)
+    .bind::<diesel::sql_types::Bytea, _>(new.content_hash)
+    .bind::<Bool, _>(article.title_derived)
+    .bind::<Text, _>(date_source(article, new.published_on))
+    .get_result::<IdRow>(conn)
+    .await
+    .optional()?;
+    Ok(inserted.map(|r| r.id))
+}
+
+/// Records that raw document `raw_id` is a capture of `article_id`.
+async fn add_capture(
+    conn: &mut AsyncPgConnection,
+    raw_id: i64,
+    article_id: i64,
+) -> QueryResult<()> {
+    diesel::sql_query("INSERT INTO article_captures (raw_document_id, article_id) VALUES ($1, $2)")
+        .bind::<BigInt, _>(raw_id)
+        .bind::<BigInt, _>(article_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 fn kind_db(kind: ArticleKind) -> &'static str {

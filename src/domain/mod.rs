@@ -1,8 +1,12 @@
 //! Plain values of the archive: articles as parsed, and the people, organizations and quotes
 //! extracted from them. No IO and no storage concerns live here.
 
+mod link;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+pub use link::{InvalidSourceUrl, MAX_SOURCE_URL_BYTES, source_url};
 
 /// How an article relates to its original: a full translation, a summary, or an original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -28,7 +28,7 @@ use crate::db::edit::{
 use crate::db::read as plan;
 use crate::db::store::{self, RawInput, Stored};
 use crate::error::{AppError, AppResult};
-use crate::ingest::Format;
+use crate::ingest::{Format, ParseError};
 use crate::load::{self, LoadError, Overrides};
 
 /// A problem with one input field. When a payload has user errors, the mutation
@@ -494,6 +494,9 @@ impl MutationRoot {
                     "the text has no date: give `publishedOn` or a `sourceUrl` with /YYYYMMDD.../"
                         .into(),
                 ));
+            }
+            Ok([Err(LoadError::SourceUrl(e) | LoadError::Parse(ParseError::SourceUrl(e)))]) => {
+                return Ok(refuse("sourceUrl", e.to_string()));
             }
             Ok([Err(e)]) => return Ok(refuse("raw", format!("not an article: {e}"))),
             Err(v) if v.is_empty() => return Ok(refuse("raw", "the text is empty".into())),

@@ -91,7 +91,8 @@ fn from_value(value: Value) -> Result<ParsedArticle, ParseError> {
     let paragraphs = paragraphs(&obj)?;
     let source_url = str_field(&obj, "source_url")
         .or_else(|| str_field(&obj, "url"))
-        .map(str::to_owned);
+        .map(crate::domain::source_url)
+        .transpose()?;
     let published_on = match str_field(&obj, "date").or_else(|| str_field(&obj, "published_on")) {
         Some(d) => Some(parse_date(d).ok_or_else(|| ParseError::InvalidDate(d.to_owned()))?),
         None => source_url.as_deref().and_then(date_from_source_url),

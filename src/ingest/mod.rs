@@ -57,6 +57,9 @@ pub enum ParseError {
     /// A date that is not a calendar date in a known format.
     #[error("invalid date `{0}`")]
     InvalidDate(String),
+    /// A source URL that is not an http or https URL.
+    #[error(transparent)]
+    SourceUrl(#[from] crate::domain::InvalidSourceUrl),
 }
 
 /// The shape of a raw input.

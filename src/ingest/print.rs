@@ -255,7 +255,10 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
             continue;
         }
         if let Some(url) = URL.captures(t).and_then(|c| c.get(1)) {
-            article.source_url = Some(url.as_str().to_owned());
+            // A link line that is no usable URL is dropped like other page furniture.
+            article.source_url = crate::domain::source_url(url.as_str())
+                .ok()
+                .or(article.source_url.take());
             flush(&mut current, &mut paragraphs);
             continue;
         }
