@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod article;
 pub mod correction;
 pub mod edit;
+pub mod export;
 pub mod filter;
 pub mod notify;
 pub mod raw;

@@ -1,6 +1,7 @@
 //! actix-web only: routes, the GraphQL handler, health and metrics. The schema is built
 //! once and shared with every worker.
 
+mod export;
 mod graphql;
 mod health;
 mod subscriptions;
@@ -116,5 +117,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql::get))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics));
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/export/{file}", web::get().to(export::export));
 }
