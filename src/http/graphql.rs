@@ -25,19 +25,6 @@ use crate::db::request::RequestConn;
 use crate::error::ErrorCode;
 use crate::graphql::limits::{self, TextLimits};
 
-/// GraphiQL, pointed at `/graphql`.
-pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .title("news-archive")
-                .finish(),
-        )
-}
-
 /// A request refused before execution.
 pub(super) struct Refusal {
     status: StatusCode,

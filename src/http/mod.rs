@@ -4,6 +4,7 @@
 mod graphql;
 mod health;
 mod subscriptions;
+mod ui;
 
 pub use subscriptions::MAX_OPERATIONS as MAX_WS_OPERATIONS;
 
@@ -105,7 +106,12 @@ impl Server {
 
 /// All routes, also used by tests that build the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(graphql::graphiql))
+    cfg.route("/", web::get().to(ui::page))
+        .service(
+            web::resource("/assets/{name}")
+                .wrap(actix_web::middleware::Compress::default())
+                .route(web::get().to(ui::asset)),
+        )
         .route("/graphql", web::post().to(graphql::post))
         .route(
             "/graphql",

@@ -5,5 +5,6 @@ mod ingest;
 mod protection;
 mod read_api;
 mod support;
+mod ui;
 mod websocket;
 mod writes;
