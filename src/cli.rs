@@ -33,6 +33,8 @@ pub enum Command {
     Reextract,
     /// Manage API keys: create (prints the token once), list, revoke.
     Keys(crate::admin::KeysArgs),
+    /// Register trusted GraphQL documents (persisted queries): add FILE.graphql..., list.
+    Documents(crate::documents::DocumentsArgs),
 }
 
 /// Options of `archive serve`.
@@ -66,6 +68,7 @@ impl Cli {
             Command::Seed(args) => crate::commands::seed(config, args).await,
             Command::Reextract => crate::commands::reextract(config).await,
             Command::Keys(args) => crate::admin::keys(config, args).await,
+            Command::Documents(args) => crate::documents::run(config, args).await,
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Config {
     pub max_batch: usize,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `TRUSTED_DOCUMENTS_ONLY`: run only documents an admin registered.
+    pub trusted_documents_only: bool,
 }
 
 /// How log lines are written.
@@ -148,6 +150,10 @@ impl Config {
             max_fields: positive("GRAPHQL_MAX_FIELDS", var("GRAPHQL_MAX_FIELDS", "500"))?,
             max_batch: positive("GRAPHQL_MAX_BATCH", var("GRAPHQL_MAX_BATCH", "10"))?,
             log_format: parse("LOG_FORMAT", var("LOG_FORMAT", "text"))?,
+            trusted_documents_only: boolean(
+                "TRUSTED_DOCUMENTS_ONLY",
+                var("TRUSTED_DOCUMENTS_ONLY", "false"),
+            )?,
         })
     }
 

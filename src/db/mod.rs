@@ -8,6 +8,7 @@ pub mod correction;
 pub mod edit;
 pub mod filter;
 pub mod notify;
+pub mod persisted_document;
 pub mod raw;
 pub mod read;
 pub mod request;

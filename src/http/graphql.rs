@@ -176,6 +176,7 @@ pub struct GetParams {
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
 }
 
 /// GET /graphql: a query in the URL. Mutations are refused (GET must be safe to repeat
@@ -190,15 +191,29 @@ pub async fn get(
         Err(refusal) => return refusal.response(&state),
     };
     let params = params.into_inner();
-    let Some(query) = params.query else {
+    // Without `query`, a persisted query's hash in `extensions` names the text.
+    if params.query.is_none() && params.extensions.is_none() {
         return Refusal::new(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "missing `query` parameter",
         )
         .response(&state);
-    };
-    let mut request = Request::new(query);
+    }
+    let mut request = Request::new(params.query.unwrap_or_default());
+    if let Some(extensions) = params.extensions {
+        match serde_json::from_str(&extensions) {
+            Ok(e) => request.extensions = e,
+            Err(e) => {
+                return Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    format!("`extensions` is not a JSON object: {e}"),
+                )
+                .response(&state);
+            }
+        }
+    }
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -288,6 +303,9 @@ async fn execute(
     let mut requests = requests;
     let mut admitted = Vec::with_capacity(requests.len());
     for request in &mut requests {
+        if let Err(refusal) = super::persisted::resolve(state, request).await {
+            return refusal.response(state);
+        }
         match admit(state, request, principal.as_ref(), over_get) {
             Ok(a) => admitted.push(a),
             Err(refusal) => return refusal.response(state),

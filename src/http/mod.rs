@@ -3,6 +3,7 @@
 
 mod graphql;
 mod health;
+mod persisted;
 mod subscriptions;
 mod ui;
 

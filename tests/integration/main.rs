@@ -2,6 +2,7 @@
 
 mod foundation;
 mod ingest;
+mod persisted;
 mod protection;
 mod read_api;
 mod support;
