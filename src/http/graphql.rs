@@ -97,10 +97,11 @@ pub async fn post(
         Ok(p) => p,
         Err(refusal) => return refusal.response(&state),
     };
-    match read_post(&state, &req, payload).await {
+    let response = match read_post(&state, &req, payload).await {
         Ok(batch) => execute(&state, batch, false, principal).await,
         Err(refusal) => refusal.response(&state),
-    }
+    };
+    super::cache::no_store(response, false)
 }
 
 async fn read_post(
@@ -230,7 +231,9 @@ pub async fn get(
             }
         }
     }
-    execute(&state, BatchRequest::Single(request), true, principal).await
+    let keyed = principal.is_some();
+    let response = execute(&state, BatchRequest::Single(request), true, principal).await;
+    super::cache::get_response(&req, keyed, state.config.http_cache_max_age, response).await
 }
 
 /// Refuses an operation the caller may not run.

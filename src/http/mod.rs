@@ -1,6 +1,7 @@
 //! actix-web only: routes, the GraphQL handler, health and metrics. The schema is built
 //! once and shared with every worker.
 
+mod cache;
 mod graphql;
 mod health;
 mod persisted;

@@ -1,5 +1,6 @@
 //! Integration tests: the real server over HTTP, each test on its own database.
 
+mod caching;
 mod foundation;
 mod ingest;
 mod persisted;
