@@ -35,6 +35,8 @@ pub enum Command {
     Keys(crate::admin::KeysArgs),
     /// Export a dataset with the API's filters as NDJSON, CSV or Parquet.
     Export(Box<crate::export::cli::ExportArgs>),
+    /// Register trusted GraphQL documents (persisted queries): add FILE.graphql..., list.
+    Documents(crate::documents::DocumentsArgs),
 }
 
 /// Options of `archive serve`.
@@ -69,6 +71,7 @@ impl Cli {
             Command::Reextract => crate::commands::reextract(config).await,
             Command::Keys(args) => crate::admin::keys(config, args).await,
             Command::Export(args) => crate::export::cli::run(config, *args).await,
+            Command::Documents(args) => crate::documents::run(config, args).await,
         }
     }
 }

@@ -52,6 +52,10 @@ pub struct Config {
     pub max_batch: usize,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `HTTP_CACHE_MAX_AGE`: seconds anonymous GET reads may be cached (0: revalidate).
+    pub http_cache_max_age: u64,
+    /// `TRUSTED_DOCUMENTS_ONLY`: run only documents an admin registered.
+    pub trusted_documents_only: bool,
 }
 
 /// How log lines are written.
@@ -148,6 +152,11 @@ impl Config {
             max_fields: positive("GRAPHQL_MAX_FIELDS", var("GRAPHQL_MAX_FIELDS", "500"))?,
             max_batch: positive("GRAPHQL_MAX_BATCH", var("GRAPHQL_MAX_BATCH", "10"))?,
             log_format: parse("LOG_FORMAT", var("LOG_FORMAT", "text"))?,
+            http_cache_max_age: parse("HTTP_CACHE_MAX_AGE", var("HTTP_CACHE_MAX_AGE", "60"))?,
+            trusted_documents_only: boolean(
+                "TRUSTED_DOCUMENTS_ONLY",
+                var("TRUSTED_DOCUMENTS_ONLY", "false"),
+            )?,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod export;
 pub mod filter;
 pub mod notify;
+pub mod persisted_document;
 pub mod raw;
 pub mod read;
 pub mod request;

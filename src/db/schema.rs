@@ -186,6 +186,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    persisted_documents (sha256) {
+        sha256 -> Text,
+        document -> Text,
+        trusted -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     person_aliases (person_id, alias_key) {
         person_id -> Int8,
         alias -> Text,
@@ -297,6 +306,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     outlets,
     people,
+    persisted_documents,
     person_aliases,
     person_titles,
     quotes,

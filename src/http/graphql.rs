@@ -25,19 +25,6 @@ use crate::db::request::RequestConn;
 use crate::error::ErrorCode;
 use crate::graphql::limits::{self, TextLimits};
 
-/// GraphiQL, pointed at `/graphql`.
-pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .title("news-archive")
-                .finish(),
-        )
-}
-
 /// A request refused before execution.
 pub(super) struct Refusal {
     status: StatusCode,
@@ -110,10 +97,11 @@ pub async fn post(
         Ok(p) => p,
         Err(refusal) => return refusal.response(&state),
     };
-    match read_post(&state, &req, payload).await {
+    let response = match read_post(&state, &req, payload).await {
         Ok(batch) => execute(&state, batch, false, principal).await,
         Err(refusal) => refusal.response(&state),
-    }
+    };
+    super::cache::no_store(response, false)
 }
 
 async fn read_post(
@@ -189,6 +177,7 @@ pub struct GetParams {
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
 }
 
 /// GET /graphql: a query in the URL. Mutations are refused (GET must be safe to repeat
@@ -203,15 +192,29 @@ pub async fn get(
         Err(refusal) => return refusal.response(&state),
     };
     let params = params.into_inner();
-    let Some(query) = params.query else {
+    // Without `query`, a persisted query's hash in `extensions` names the text.
+    if params.query.is_none() && params.extensions.is_none() {
         return Refusal::new(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "missing `query` parameter",
         )
         .response(&state);
-    };
-    let mut request = Request::new(query);
+    }
+    let mut request = Request::new(params.query.unwrap_or_default());
+    if let Some(extensions) = params.extensions {
+        match serde_json::from_str(&extensions) {
+            Ok(e) => request.extensions = e,
+            Err(e) => {
+                return Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    format!("`extensions` is not a JSON object: {e}"),
+                )
+                .response(&state);
+            }
+        }
+    }
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -228,7 +231,9 @@ pub async fn get(
             }
         }
     }
-    execute(&state, BatchRequest::Single(request), true, principal).await
+    let keyed = principal.is_some();
+    let response = execute(&state, BatchRequest::Single(request), true, principal).await;
+    super::cache::get_response(&req, keyed, state.config.http_cache_max_age, response).await
 }
 
 /// Refuses an operation the caller may not run.
@@ -301,6 +306,9 @@ async fn execute(
     let mut requests = requests;
     let mut admitted = Vec::with_capacity(requests.len());
     for request in &mut requests {
+        if let Err(refusal) = super::persisted::resolve(state, request).await {
+            return refusal.response(state);
+        }
         match admit(state, request, principal.as_ref(), over_get) {
             Ok(a) => admitted.push(a),
             Err(refusal) => return refusal.response(state),

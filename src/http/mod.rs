@@ -1,10 +1,13 @@
 //! actix-web only: routes, the GraphQL handler, health and metrics. The schema is built
 //! once and shared with every worker.
 
+mod cache;
 mod export;
 mod graphql;
 mod health;
+mod persisted;
 mod subscriptions;
+mod ui;
 
 pub use subscriptions::MAX_OPERATIONS as MAX_WS_OPERATIONS;
 
@@ -106,7 +109,12 @@ impl Server {
 
 /// All routes, also used by tests that build the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(graphql::graphiql))
+    cfg.route("/", web::get().to(ui::page))
+        .service(
+            web::resource("/assets/{name}")
+                .wrap(actix_web::middleware::Compress::default())
+                .route(web::get().to(ui::asset)),
+        )
         .route("/graphql", web::post().to(graphql::post))
         .route(
             "/graphql",

@@ -349,6 +349,10 @@ impl Socket {
         }
         // The key may have been revoked since the socket opened.
         self.check_key().await?;
+        if let Err(refusal) = super::persisted::resolve(&self.state, &mut request).await {
+            let (code, message) = refusal.parts();
+            return self.refuse(&id, code, message.to_owned()).await;
+        }
         let kind = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
             Ok(admitted) => admitted.kind,
             Err(refusal) => {

@@ -1,11 +1,14 @@
 //! Integration tests: the real server over HTTP, each test on its own database.
 
+mod caching;
 mod data;
 mod export;
 mod foundation;
 mod ingest;
+mod persisted;
 mod protection;
 mod read_api;
 mod support;
+mod ui;
 mod websocket;
 mod writes;

@@ -1,6 +1,7 @@
 //! Test support: a per-test database cloned from a migrated template, the real server
 //! on port 0, and a `gql()` helper.
 
+pub mod browser;
 pub mod fixtures;
 
 use std::net::SocketAddr;
