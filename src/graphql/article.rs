@@ -269,6 +269,17 @@ impl Article {
         self.0.str(key(ctx))
     }
 
+    /// Whether the page had no title line, so `title` is its first sentence.
+    async fn title_derived(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        self.0.bool(key(ctx))
+    }
+
+    /// Where `publishedOn` came from: "text" (the page), "source_url" (the URL's date) or
+    /// "given" (supplied with the ingest).
+    async fn date_source(&self, ctx: &Context<'_>) -> AppResult<&str> {
+        self.0.str(key(ctx))
+    }
+
     /// Whether the page says the text is abridged.
     async fn abridged(&self, ctx: &Context<'_>) -> AppResult<bool> {
         self.0.bool(key(ctx))

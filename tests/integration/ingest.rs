@@ -1133,3 +1133,27 @@ async fn mention_and_quote_spans_point_at_their_words_in_the_paragraphs() {
     }
     assert!(checked.0 > 300 && checked.1 > 100, "{checked:?}");
 }
+
+#[tokio::test]
+async fn a_wire_page_without_a_title_line_is_archived_with_its_first_sentence_as_derived_title() {
+    let app = TestApp::spawn().await;
+    let text = "date 2025-01-14\n\nKaigan News Agency\n\nBEIJING, Jan. 14 (Kaigan) - China on \
+                Tuesday announced export controls on three metals. Exporters will need a \
+                license.\n\nSource: Kaigan News Agency\n";
+    ingest_one(&app, text, "wire.txt").await;
+    let data = app
+        .data(
+            "{ articles(first: 1) { nodes { title titleDerived dateSource publishedOn } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["articles"]["nodes"][0],
+        json!({
+            "title": "China on Tuesday announced export controls on three metals",
+            "titleDerived": true,
+            "dateSource": "text",
+            "publishedOn": "2025-01-14"
+        })
+    );
+}

@@ -14,6 +14,8 @@ const COLUMNS: &[(&str, &str)] = &[
     ("id", "global_id('Article', {a}.id)"),
     ("slug", "{a}.slug"),
     ("title", "{a}.title"),
+    ("titleDerived", "{a}.title_derived"),
+    ("dateSource", "{a}.date_source"),
     ("kind", "{a}.kind"),
     ("publishedOn", "{a}.published_on"),
     ("publication", "{a}.publication"),
