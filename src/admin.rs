@@ -2,7 +2,6 @@
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::auth::{self, Role};
 use crate::config::Config;
@@ -39,15 +38,7 @@ pub enum KeysCommand {
 
 /// Runs `archive keys ...`.
 pub async fn keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
-    crate::db::prepare(&config.database_url).await?;
-    let mut conn = AsyncPgConnection::establish(&config.database_url)
-        .await
-        .with_context(|| {
-            format!(
-                "connecting to {}",
-                crate::db::describe_url(&config.database_url)
-            )
-        })?;
+    let mut conn = crate::db::prepare_and_connect(&config.database_url).await?;
     match args.command {
         KeysCommand::Create { role, name } => {
             let name = name.trim();

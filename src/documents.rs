@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -51,15 +51,7 @@ pub enum DocumentsCommand {
 
 /// Runs `archive documents ...`.
 pub async fn run(config: Config, args: DocumentsArgs) -> anyhow::Result<()> {
-    crate::db::prepare(&config.database_url).await?;
-    let mut conn = AsyncPgConnection::establish(&config.database_url)
-        .await
-        .with_context(|| {
-            format!(
-                "connecting to {}",
-                crate::db::describe_url(&config.database_url)
-            )
-        })?;
+    let mut conn = crate::db::prepare_and_connect(&config.database_url).await?;
     match args.command {
         DocumentsCommand::Add { files } => {
             for file in files {

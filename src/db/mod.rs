@@ -281,3 +281,11 @@ pub async fn prepare(database_url: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// For one-off commands: [`prepare`] the database, then open one connection to it.
+pub async fn prepare_and_connect(database_url: &str) -> anyhow::Result<AsyncPgConnection> {
+    prepare(database_url).await?;
+    AsyncPgConnection::establish(database_url)
+        .await
+        .with_context(|| format!("connecting to {}", describe_url(database_url)))
+}
