@@ -93,12 +93,38 @@ pub struct ArticleFilter {
     pub not: Option<Box<ArticleFilter>>,
 }
 
+/// `SELECT id FROM sections ...`: the section named `section` (by path, any case, or by
+/// its own name below the top level) and its sub-sections.
+fn section_ids(section: &str) -> Sql {
+    let mut s = Sql::new("SELECT id FROM sections WHERE lower(path) = lower(");
+    s.text(section)
+        .push(") OR lower(path) LIKE replace(replace(lower(")
+        .text(section)
+        .push("), '%', '\\%'), '_', '\\_') || ' > %' OR (depth > 1 AND lower(name) = lower(")
+        .text(section)
+        .push("))");
+    s
+}
+
 impl ArticleFilter {
     /// The full-text query of this filter or of a conjunct, for relevance ordering.
     pub fn search_text(&self) -> Option<&str> {
         self.search
             .as_deref()
             .or_else(|| self.and.iter().find_map(|f| f.search_text()))
+    }
+
+    /// The ids of the sections of a `section` filter given at the top level, as a
+    /// `SELECT id FROM sections ...`, with the filter that remains without it; `None`
+    /// when there is no such filter. A page of a section and its sub-sections is read
+    /// section by section from the index on (section, date), then merged.
+    pub fn split_section(&self) -> Option<(Sql, ArticleFilter)> {
+        let section = self.section.as_deref()?;
+        let rest = ArticleFilter {
+            section: None,
+            ..self.clone()
+        };
+        Some((section_ids(section), rest))
     }
 
     /// The condition on `articles a`, as SQL (`TRUE` when nothing is set).
@@ -137,13 +163,7 @@ impl ArticleFilter {
         }
         if let Some(sec) = &self.section {
             part(&|s| {
-                s.push("a.section_id IN (SELECT id FROM sections WHERE lower(path) = lower(")
-                    .text(sec)
-                    .push(") OR lower(path) LIKE replace(replace(lower(")
-                    .text(sec)
-                    .push("), '%', '\\%'), '_', '\\_') || ' > %' OR (depth > 1 AND lower(name) = lower(")
-                    .text(sec)
-                    .push(")))");
+                s.push("a.section_id IN (").append(&section_ids(sec)).push(")");
             });
         }
         if let Some(t) = &self.tag {

@@ -208,28 +208,61 @@ pub fn fields(aliases: &mut Aliases, selection: &Selection, a: &str) -> AppResul
     Ok(object)
 }
 
-/// The `mentions` of an entity in an article, from the arrays its grouped row `r`
-/// carries (`ps`, `ss`, `es`, `sfs`, `ts`: paragraphs, starts, ends, surfaces, titles).
-fn mention_spans(selection: &Selection, r: &str) -> Sql {
+/// The JSON of one `MentionSpan` over the mention row `g`.
+fn mention_span(selection: &Selection) -> Sql {
     let mut span = Object::default();
     for field in selection.on("MentionSpan") {
         match field.name {
             "__typename" => span.typename(field.key, "MentionSpan"),
-            "paragraph" => span.text(field.key, "u.p"),
-            "start" => span.text(field.key, "u.s"),
-            "end" => span.text(field.key, "u.e"),
-            "surface" => span.text(field.key, "u.sf"),
-            "title" => span.text(field.key, "u.t"),
+            "paragraph" => span.text(field.key, "g.paragraph"),
+            "start" => span.text(field.key, "g.start_offset"),
+            "end" => span.text(field.key, "g.end_offset"),
+            "surface" => span.text(field.key, "g.surface"),
+            "title" => span.text(field.key, "g.title"),
             _ => {}
         }
     }
-    list(
-        &span.build(),
-        "u.i",
-        &format!(
-            "FROM unnest({r}.ps, {r}.ss, {r}.es, {r}.sfs, {r}.ts) WITH ORDINALITY AS u(p, s, e, sf, t, i)"
-        ),
-    )
+    span.build()
+}
+
+/// What the items of an article's people (or organizations) connection select that the
+/// grouped mention rows must carry: each distinct `mentions` selection (aggregated as
+/// JSON in the group, column `ms<i>`) and whether `titles` is asked (column `ts`).
+fn grouped_needs(
+    selection: &Selection,
+    conn_type: &str,
+    edge_type: &str,
+    item_type: &str,
+) -> (Vec<Selection>, bool) {
+    let mut items: Vec<Selection> = Vec::new();
+    for field in selection.on(conn_type) {
+        match field.name {
+            "nodes" => items.push(field.selection.into_owned()),
+            "edges" => items.extend(
+                field
+                    .selection
+                    .on(edge_type)
+                    .into_iter()
+                    .filter(|part| part.name == "node")
+                    .map(|part| part.selection.into_owned()),
+            ),
+            _ => {}
+        }
+    }
+    let mut spans: Vec<Selection> = Vec::new();
+    let mut titles = false;
+    for item in &items {
+        for field in item.on(item_type) {
+            match field.name {
+                "mentions" if !spans.contains(&field.selection) => {
+                    spans.push(field.selection.into_owned());
+                }
+                "titles" => titles = true,
+                _ => {}
+            }
+        }
+    }
+    (spans, titles)
 }
 
 /// The people (or organizations) of article `a` in order of first mention: one row per
@@ -264,14 +297,19 @@ fn entities_of(
         ],
         page,
     );
-    let mut rows = Sql::new(&format!(
-        "SELECT g.eid, min(array[g.paragraph, g.start_offset]) AS first, \
-         array_agg(g.paragraph ORDER BY g.paragraph, g.start_offset) AS ps, \
-         array_agg(g.start_offset ORDER BY g.paragraph, g.start_offset) AS ss, \
-         array_agg(g.end_offset ORDER BY g.paragraph, g.start_offset) AS es, \
-         array_agg(g.surface ORDER BY g.paragraph, g.start_offset) AS sfs, \
-         array_agg(g.title ORDER BY g.paragraph, g.start_offset) AS ts \
-         FROM (SELECT mm.{fk} AS eid, mm.paragraph, mm.start_offset, mm.end_offset, mm.surface, mm.title \
+    // One row per entity: its first position, and only the aggregates the items select.
+    let (spans, titles) = grouped_needs(selection, conn_type, edge_type, item_type);
+    let mut rows = Sql::new("SELECT g.eid, min(array[g.paragraph, g.start_offset]) AS first");
+    for (i, span) in spans.iter().enumerate() {
+        rows.push(", json_agg(")
+            .append(&mention_span(span))
+            .push(&format!(" ORDER BY g.paragraph, g.start_offset) AS ms{i}"));
+    }
+    if titles {
+        rows.push(", array_agg(g.title ORDER BY g.paragraph, g.start_offset) AS ts");
+    }
+    rows.push(&format!(
+        " FROM (SELECT mm.{fk} AS eid, mm.paragraph, mm.start_offset, mm.end_offset, mm.surface, mm.title \
          FROM mentions mm WHERE mm.article_id = {a}.id AND mm.{fk} IS NOT NULL) g GROUP BY g.eid",
         fk = m.fk
     ));
@@ -314,10 +352,20 @@ fn entities_of(
             for field in sel.on(item_type) {
                 match field.name {
                     "__typename" => item.typename(field.key, item_type),
-                    "mentions" => item.add(field.key, mention_spans(&field.selection, row)),
-                    "titles" => {
-                        item.text(field.key, &format!("to_json(distinct_in_order({row}.ts))"))
+                    "mentions" => {
+                        if let Some(i) = spans.iter().position(|s| *s == *field.selection) {
+                            item.text(field.key, &format!("{row}.ms{i}"));
+                        }
                     }
+                    // Distinct, in order of first use, nulls dropped (inline: a SQL
+                    // function with a subquery is not inlined and costs a call per row).
+                    "titles" => item.text(
+                        field.key,
+                        &format!(
+                            "to_json(ARRAY(SELECT u.v FROM unnest({row}.ts) WITH ORDINALITY AS u(v, i) \
+                             WHERE u.v IS NOT NULL GROUP BY u.v ORDER BY min(u.i)))"
+                        ),
+                    ),
                     name if name == entity_field => {
                         let e = aliases.next("e");
                         let mut sql = Sql::new("(SELECT ");
@@ -419,19 +467,32 @@ pub fn list_page(
     };
     let r = aliases.next("r");
     let condition = filter.condition();
+    // Newest (or oldest) first in a section: per section from its index, then merged.
+    let by_section = match order {
+        ArticleOrder::PublishedDesc | ArticleOrder::PublishedAsc => filter.split_section(),
+        ArticleOrder::Title | ArticleOrder::Relevance => None,
+    };
+    let row_condition = match &by_section {
+        Some((_, rest)) => {
+            let mut c = rest.condition();
+            c.push(" AND a.section_id = sx.id");
+            c
+        }
+        None => condition.clone(),
+    };
     let rank = |sql: &mut Sql| {
         sql.push("ts_rank_cd(a.search, websearch_to_tsquery('english', ")
             .text(search.as_deref().unwrap_or_default())
             .push("))::real");
     };
-    let mut rows = Sql::new("SELECT a.*, ");
+    let mut rows = Sql::new(&format!("SELECT {}, ", super::article_columns("a")));
     if order == ArticleOrder::Relevance {
         rank(&mut rows);
     } else {
         rows.push("0::real");
     }
     rows.push(" AS rank FROM articles a WHERE ")
-        .append(&condition);
+        .append(&row_condition);
     // The sort key over `articles a` (the rank is the output column of that name), its
     // name among the rows' columns, whether it descends, and the cursor's form.
     let (key, out, desc, cursor) = match order {
@@ -490,6 +551,15 @@ pub fn list_page(
         rows.push(")");
     }
     rows.push(&format!(" ORDER BY {fetch} LIMIT {}", page.limit()));
+    if let Some((sections, _)) = &by_section {
+        let mut merged = Sql::new("SELECT a.* FROM (");
+        merged
+            .append(sections)
+            .push(") sx CROSS JOIN LATERAL (")
+            .append(&rows)
+            .push(&format!(") a ORDER BY {fetch} LIMIT {}", page.limit()));
+        rows = merged;
+    }
     let mut total = Sql::new("SELECT count(*) FROM articles a WHERE ");
     total.append(&condition);
     let listing = Listing {

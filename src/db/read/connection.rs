@@ -172,12 +172,23 @@ pub fn connection(
 ) -> AppResult<Sql> {
     let r = &listing.alias;
     let size = listing.page.size;
-    let in_page = format!("FILTER (WHERE {r}.n_ <= {size})");
+    // Page info needs the row past the page (it tells whether more follow), so the rows
+    // are numbered and the aggregates keep the first `size`; without page info the page
+    // is simply the first `size` rows, with no window and no filter.
+    let numbered = selection
+        .on(connection_type)
+        .iter()
+        .any(|f| f.name == "pageInfo");
+    let in_page = if numbered {
+        format!("FILTER (WHERE {r}.n_ <= {size})")
+    } else {
+        String::new()
+    };
     let forward = listing.order(r, false);
     let agg = |item: &Sql| {
         let mut agg = Sql::new("json_agg(");
         agg.append(item)
-            .push(&format!(" ORDER BY {forward}) {in_page}"));
+            .push(&format!(" ORDER BY {forward}) {in_page}").trim_end());
         agg_or_empty(&agg)
     };
     let mut object = Object::default();
@@ -256,14 +267,21 @@ pub fn connection(
     let mut sql = Sql::new("(SELECT ");
     sql.append(&object.build());
     if needs_rows {
-        // Rows numbered in fetch order: the one past the page is `size + 1`.
         let x = format!("{r}x");
-        let fetch = listing.order(&x, listing.page.backward);
-        sql.push(&format!(
-            " FROM (SELECT {x}.*, row_number() OVER (ORDER BY {fetch}) AS n_ FROM ("
-        ))
-        .append(&listing.rows)
-        .push(&format!(") {x}) {r}"));
+        if numbered {
+            // Rows numbered in fetch order: the one past the page is `size + 1`.
+            let fetch = listing.order(&x, listing.page.backward);
+            sql.push(&format!(
+                " FROM (SELECT {x}.*, row_number() OVER (ORDER BY {fetch}) AS n_ FROM ("
+            ))
+            .append(&listing.rows)
+            .push(&format!(") {x}) {r}"));
+        } else {
+            // The rows come in fetch order; the first `size` of them are the page.
+            sql.push(" FROM (SELECT * FROM (")
+                .append(&listing.rows)
+                .push(&format!(") {x} LIMIT {size}) {r}"));
+        }
     }
     sql.push(")");
     Ok(sql)

@@ -264,8 +264,9 @@ fn articles(
         page,
     );
     let mut rows = Sql::new(&format!(
-        "SELECT {a}.* FROM articles {a} WHERE {a}.id IN \
+        "SELECT {} FROM articles {a} WHERE {a}.id IN \
          (SELECT mm.article_id FROM mentions mm WHERE mm.{} = {e}.id)",
+        super::article_columns(&a),
         m.fk
     ));
     date_keyset(&mut rows, &format!("{a}.published_on, {a}.id"), cmp, page)?;
@@ -308,7 +309,8 @@ fn quotes(
         page,
     );
     let mut rows = Sql::new(&format!(
-        "SELECT {q}.* FROM quotes {q} WHERE {q}.{} = {e}.id",
+        "SELECT {} FROM quotes {q} WHERE {q}.{} = {e}.id",
+        super::quote_columns(&q),
         m.speaker
     ));
     date_keyset(&mut rows, &format!("{q}.published_on, {q}.id"), cmp, page)?;

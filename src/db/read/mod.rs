@@ -189,6 +189,69 @@ impl Aliases {
     }
 }
 
+/// The columns of `articles` that rows of a page carry: all but the full-text vector
+/// (`search`, large, read only by a search's rank) and the content hash. A page's rows
+/// pass through a subquery (and a window when numbered), which copies every column.
+const ARTICLE_COLUMNS: &[&str] = &[
+    "id",
+    "slug",
+    "raw_document_id",
+    "title",
+    "kind",
+    "published_on",
+    "publication",
+    "section_id",
+    "dateline",
+    "paragraphs",
+    "abridged",
+    "source_url",
+    "language",
+    "original_language",
+    "word_count",
+    "extractor_version",
+    "created_at",
+    "updated_at",
+    "title_derived",
+    "date_source",
+];
+
+/// The columns of `quotes` that rows of a page carry: all but `search` (see
+/// [`ARTICLE_COLUMNS`]).
+const QUOTE_COLUMNS: &[&str] = &[
+    "id",
+    "article_id",
+    "published_on",
+    "paragraph",
+    "start_offset",
+    "end_offset",
+    "text",
+    "speaker_person_id",
+    "speaker_organization_id",
+    "speaker_description",
+    "cue",
+    "is_fragment",
+    "confidence",
+    "extractor_version",
+];
+
+fn qualified(columns: &[&str], alias: &str) -> String {
+    columns
+        .iter()
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `a.id, a.slug, ...`: the page columns of `articles` under `alias`.
+pub fn article_columns(alias: &str) -> String {
+    qualified(ARTICLE_COLUMNS, alias)
+}
+
+/// `q.id, q.article_id, ...`: the page columns of `quotes` under `alias`.
+pub fn quote_columns(alias: &str) -> String {
+    qualified(QUOTE_COLUMNS, alias)
+}
+
 /// `key` as a SQL string literal (keys are GraphQL names, quotes are doubled anyway).
 fn literal(key: &str) -> String {
     format!("'{}'", key.replace('\'', "''"))

@@ -122,7 +122,8 @@ pub fn of_article(
         page,
     );
     let mut rows = Sql::new(&format!(
-        "SELECT {q}.* FROM quotes {q} WHERE {q}.article_id = {a}.id"
+        "SELECT {} FROM quotes {q} WHERE {q}.article_id = {a}.id",
+        super::quote_columns(&q)
     ));
     if let Some(cursor) = &page.cursor {
         let (paragraph, start) = cursor_parts(cursor, "p")?;
@@ -164,7 +165,10 @@ pub fn list(
     let r = aliases.next("r");
     let (order, cmp) = fetch_order(&[("q.published_on", true), ("q.id", true)], page);
     let condition = filter.condition();
-    let mut rows = Sql::new("SELECT q.* FROM quotes q WHERE ");
+    let mut rows = Sql::new(&format!(
+        "SELECT {} FROM quotes q WHERE ",
+        super::quote_columns("q")
+    ));
     rows.append(&condition);
     date_keyset(&mut rows, "q.published_on, q.id", cmp, page)?;
     rows.push(&format!(" ORDER BY {order} LIMIT {}", page.limit()));

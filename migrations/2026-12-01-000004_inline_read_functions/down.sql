@@ -1,0 +1,2 @@
+ALTER FUNCTION global_id(text, bigint) IMMUTABLE;
+ALTER FUNCTION opaque(text) IMMUTABLE;
