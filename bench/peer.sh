@@ -72,8 +72,9 @@ done
 q() { psql -X -At -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"; }
 
 # --- quiet-machine checks ----------------------------------------------------------------------
+# A build paused with SIGSTOP (state T) uses no CPU and does not count.
 BUILD_RE='cargo|rustc|rustdoc|clippy-driver|npm|npx|yarn|pnpm|tsc|esbuild|apt|apt-get|dpkg|cc|cc1|cc1plus|c++|gcc|g++|ld|ld.lld|lld|mold|make|cmake|go'
-builds() { ps -eo comm= | grep -E -x "$BUILD_RE" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }' || true; }
+builds() { ps -eo stat=,comm= | awk '$1 !~ /^T/ { print $2 }' | grep -E -x "$BUILD_RE" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }' || true; }
 hz=$(getconf CLK_TCK)
 server_pids=()   # filled when the servers are up; their CPU is accounted, not "other"
 snap() { # "pid comm jiffies" for every process (utime+stime+cutime+cstime)
