@@ -82,12 +82,7 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     }
     crate::db::prepare(&config.database_url).await?;
     crate::commands::seed_demo_if_empty(&config).await?;
-    let db = crate::db::Db::new(
-        &config.database_url,
-        config.read_url(),
-        config.pool_size,
-        config.statement_timeout,
-    )?;
+    let db = crate::db::Db::from_config(&config)?;
     let server = crate::http::Server::bind(config, db)?;
     tracing::info!(
         "serving GraphQL at http://{0}/graphql (GraphiQL at http://{0}/)",

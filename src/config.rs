@@ -22,8 +22,10 @@ pub struct ConfigError {
 pub struct Config {
     /// `DATABASE_URL`: the primary PostgreSQL database (created if missing).
     pub database_url: String,
-    /// `READ_DATABASE_URL`: an optional read replica for queries.
-    pub read_database_url: Option<String>,
+    /// `READ_DATABASE_URLS` (comma-separated; `READ_DATABASE_URL` for one): read
+    /// replicas for queries, used in turn while they answer. Empty: queries read the
+    /// primary.
+    pub read_database_urls: Vec<String>,
     /// `BIND_ADDR`: where `archive serve` listens.
     pub bind_addr: SocketAddr,
     /// `HTTP_WORKERS`: actix worker threads; 0 means one per core.
@@ -32,6 +34,9 @@ pub struct Config {
     pub pool_size: usize,
     /// `STATEMENT_TIMEOUT_MS`: per-request `statement_timeout`.
     pub statement_timeout: Duration,
+    /// `DATABASE_POOL_WAIT_MS`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_TIMEOUT_MARGIN_MS`:
+    /// client-side bounds on database calls.
+    pub db_timeouts: crate::db::Timeouts,
     /// `DEMO_ARTICLES`: articles generated on an empty database at start-up (0: none).
     pub demo_articles: u64,
     /// `GRAPHQL_INTROSPECTION`: whether introspection (and field suggestions) is on.
@@ -119,13 +124,26 @@ impl Config {
         }
         let database_url = var("DATABASE_URL", DEFAULT_DATABASE_URL);
         check_postgres_url("DATABASE_URL", &database_url)?;
-        let read_database_url = get("READ_DATABASE_URL").filter(|v| !v.trim().is_empty());
-        if let Some(url) = &read_database_url {
-            check_postgres_url("READ_DATABASE_URL", url)?;
+        let mut read_database_urls = Vec::new();
+        for name in ["READ_DATABASE_URLS", "READ_DATABASE_URL"] {
+            for url in get(name).unwrap_or_default().split(',').map(str::trim) {
+                if url.is_empty() {
+                    continue;
+                }
+                check_postgres_url(name, url)?;
+                if !read_database_urls.iter().any(|u| u == url) {
+                    read_database_urls.push(url.to_owned());
+                }
+            }
         }
+        let millis = |name: &'static str, default: &str| -> Result<Duration, ConfigError> {
+            Ok(Duration::from_millis(
+                positive(name, var(name, default))? as u64
+            ))
+        };
         Ok(Self {
             database_url,
-            read_database_url,
+            read_database_urls,
             bind_addr: parse("BIND_ADDR", var("BIND_ADDR", "127.0.0.1:8080"))?,
             http_workers: parse("HTTP_WORKERS", var("HTTP_WORKERS", "0"))?,
             pool_size: positive("DATABASE_POOL_SIZE", var("DATABASE_POOL_SIZE", "16"))?,
@@ -133,6 +151,11 @@ impl Config {
                 "STATEMENT_TIMEOUT_MS",
                 var("STATEMENT_TIMEOUT_MS", "5000"),
             )? as u64),
+            db_timeouts: crate::db::Timeouts {
+                pool_wait: millis("DATABASE_POOL_WAIT_MS", "2000")?,
+                connect: millis("DATABASE_CONNECT_TIMEOUT_MS", "2000")?,
+                margin: millis("DATABASE_TIMEOUT_MARGIN_MS", "500")?,
+            },
             demo_articles: parse("DEMO_ARTICLES", var("DEMO_ARTICLES", "300"))?,
             introspection: boolean(
                 "GRAPHQL_INTROSPECTION",
@@ -158,13 +181,6 @@ impl Config {
                 var("TRUSTED_DOCUMENTS_ONLY", "false"),
             )?,
         })
-    }
-
-    /// The URL queries are sent to: the read replica if configured.
-    pub fn read_url(&self) -> &str {
-        self.read_database_url
-            .as_deref()
-            .unwrap_or(&self.database_url)
     }
 }
 
@@ -212,7 +228,8 @@ mod tests {
         assert_eq!(c.pool_size, 16);
         assert!(c.introspection);
         assert!(c.anonymous_reads);
-        assert_eq!(c.read_url(), DEFAULT_DATABASE_URL);
+        assert!(c.read_database_urls.is_empty());
+        assert_eq!(c.db_timeouts.margin, Duration::from_millis(500));
     }
 
     #[test]
@@ -229,8 +246,25 @@ mod tests {
     }
 
     #[test]
-    fn read_replica_is_used_for_queries_when_set() {
+    fn read_replicas_come_from_either_variable_without_repeats() {
         let c = config(&[("READ_DATABASE_URL", "postgres://replica/db")]).expect("valid");
-        assert_eq!(c.read_url(), "postgres://replica/db");
+        assert_eq!(c.read_database_urls, ["postgres://replica/db"]);
+        let c = config(&[
+            (
+                "READ_DATABASE_URLS",
+                "postgres://a/db, postgres://b/db,,postgres://a/db",
+            ),
+            ("READ_DATABASE_URL", "postgres://c/db"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            c.read_database_urls,
+            ["postgres://a/db", "postgres://b/db", "postgres://c/db"]
+        );
+        let err =
+            config(&[("READ_DATABASE_URLS", "postgres://a/db,mysql://b")]).expect_err("bad url");
+        assert_eq!(err.name, "READ_DATABASE_URLS");
+        let err = config(&[("DATABASE_TIMEOUT_MARGIN_MS", "0")]).expect_err("zero");
+        assert_eq!(err.name, "DATABASE_TIMEOUT_MARGIN_MS");
     }
 }

@@ -29,6 +29,8 @@ pub enum ErrorCode {
     QueryTooComplex,
     /// The request took longer than the statement timeout.
     Timeout,
+    /// The database did not answer in time or could not be reached; retry later.
+    ServiceUnavailable,
     /// Something failed on our side; details are in the log.
     Internal,
 }
@@ -43,6 +45,7 @@ impl ErrorCode {
             Self::Forbidden => "FORBIDDEN",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Self::Timeout => "TIMEOUT",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -98,6 +101,14 @@ impl AppError {
         }
     }
 
+    /// The database is unreachable or did not answer within the deadline.
+    pub fn unavailable() -> Self {
+        Self {
+            code: ErrorCode::ServiceUnavailable,
+            message: "the database is not answering; try again shortly".into(),
+        }
+    }
+
     /// An internal failure: logged in full, reported without detail.
     pub fn internal(detail: impl std::fmt::Debug) -> Self {
         tracing::error!(error = ?detail, "internal error");
@@ -123,6 +134,14 @@ impl From<diesel::result::Error> for AppError {
                     message: "the request took too long and was cancelled".into(),
                 }
             }
+            // The connection is gone (the server restarted or stopped).
+            Error::DatabaseError(
+                DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+                _,
+            ) => {
+                tracing::warn!(error = ?err, "database connection lost");
+                Self::unavailable()
+            }
             _ => Self::internal(err),
         }
     }
@@ -130,7 +149,16 @@ impl From<diesel::result::Error> for AppError {
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        Self::internal(err)
+        use diesel_async::pooled_connection::PoolError as Manager;
+        use diesel_async::pooled_connection::deadpool::PoolError;
+        match err {
+            // No free connection in time, or no new one could be opened in time or at all.
+            PoolError::Timeout(_) | PoolError::Backend(Manager::ConnectionError(_)) => {
+                tracing::warn!(error = ?err, "no database connection");
+                Self::unavailable()
+            }
+            _ => Self::internal(err),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod persisted_document;
 pub mod raw;
 pub mod read;
+pub mod replicas;
 pub mod request;
 pub mod schema;
 pub mod sql;
@@ -30,6 +31,8 @@ use diesel_async::pooled_connection::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt;
+
+use crate::error::{AppError, AppResult};
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -50,29 +53,89 @@ impl DbStats {
     }
 }
 
-/// Both pools and what every request needs to know about them.
+/// Client-side bounds on database calls, so that a database that stops answering
+/// (frozen, cut off) turns into quick `SERVICE_UNAVAILABLE` errors instead of requests
+/// that hang for as long as it does. PostgreSQL's own `statement_timeout` cannot help
+/// there: it needs a server that runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Longest wait for a free pooled connection.
+    pub pool_wait: Duration,
+    /// Longest time to open and set up a new connection.
+    pub connect: Duration,
+    /// Added to the statement timeout: a call that has not answered by then will not.
+    pub margin: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            pool_wait: Duration::from_secs(2),
+            connect: Duration::from_secs(2),
+            margin: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The pools and what every request needs to know about them.
 #[derive(Clone)]
 pub struct Db {
     /// The primary: writes, and reads that must see them.
     pub write: Pool<AsyncPgConnection>,
-    /// Queries: the read replica if configured, else the primary.
-    pub read: Pool<AsyncPgConnection>,
+    /// Queries: the read replicas in turn while they answer, else the primary.
+    pub read: replicas::Reads,
     /// Statement counters.
     pub stats: Arc<DbStats>,
     /// `statement_timeout` applied to each request's transaction.
     pub statement_timeout: Duration,
+    /// Client-side bounds.
+    pub timeouts: Timeouts,
 }
 
 impl Db {
-    /// Builds the pools; connections are opened lazily. The read pool is always a pool of
-    /// its own (on the replica if there is one), because its connections are set up for
-    /// requests once, when they are opened: read-only, with the statement timeout, so
-    /// that a request's one statement needs no transaction around it.
+    /// Pools for one-off commands and tests: queries on `read_url` (a replica unless it
+    /// is `write_url`), default client-side timeouts.
     pub fn new(
         write_url: &str,
         read_url: &str,
         size: usize,
         statement_timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let replicas = if read_url == write_url {
+            Vec::new()
+        } else {
+            vec![read_url.to_owned()]
+        };
+        Self::with(
+            write_url,
+            &replicas,
+            size,
+            statement_timeout,
+            Timeouts::default(),
+        )
+    }
+
+    /// The server's pools, as configured.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+        Self::with(
+            &config.database_url,
+            &config.read_database_urls,
+            config.pool_size,
+            config.statement_timeout,
+            config.db_timeouts,
+        )
+    }
+
+    /// Builds the pools; connections are opened lazily. Read pools are pools of their
+    /// own (one per replica, and one on the primary), because their connections are set
+    /// up for requests once, when they are opened: read-only, with the statement timeout,
+    /// so that a request's one statement needs no transaction around it.
+    pub fn with(
+        write_url: &str,
+        read_urls: &[String],
+        size: usize,
+        statement_timeout: Duration,
+        timeouts: Timeouts,
     ) -> anyhow::Result<Self> {
         let stats = Arc::new(DbStats::default());
         // Writes set the timeout per transaction too; the session setting bounds the
@@ -80,7 +143,8 @@ impl Db {
         let write = pool(
             write_url,
             size,
-            stats.clone(),
+            StatementCounter::new(&stats),
+            timeouts,
             Some(format!(
                 "SET statement_timeout = {}",
                 statement_timeout.as_millis()
@@ -90,12 +154,25 @@ impl Db {
             "SET default_transaction_read_only = on; SET statement_timeout = {}; SET jit = off",
             statement_timeout.as_millis()
         );
-        let read = pool(read_url, size, stats.clone(), Some(session))?;
+        // Each read pool counts its own statements too (`/metrics`), so that operators
+        // and tests can see where queries went.
+        let read_pool = |url: &str| {
+            let counter = StatementCounter::new(&stats);
+            let statements = counter.pool.clone();
+            pool(url, size, counter, timeouts, Some(session.clone()))
+                .map(|pool| replicas::ReadPool { pool, statements })
+        };
+        let mut replicas = Vec::with_capacity(read_urls.len());
+        for url in read_urls {
+            replicas.push((url.clone(), read_pool(url)?));
+        }
+        let read = replicas::Reads::new(read_pool(write_url)?, replicas);
         Ok(Self {
             write,
             read,
             stats,
             statement_timeout,
+            timeouts,
         })
     }
 
@@ -106,20 +183,40 @@ impl Db {
             self.statement_timeout.as_millis()
         )
     }
+
+    /// How long a request's database work may take before the database counts as
+    /// unreachable: the statement timeout (which a running server enforces) plus the
+    /// margin.
+    pub fn deadline(&self) -> Duration {
+        self.statement_timeout + self.timeouts.margin
+    }
+
+    /// Runs `work` within [`Db::deadline`]; past it, `SERVICE_UNAVAILABLE`. Dropping
+    /// the work drops its connections; one left inside a transaction is discarded.
+    pub async fn bounded<T>(
+        &self,
+        work: impl std::future::Future<Output = AppResult<T>>,
+    ) -> AppResult<T> {
+        tokio::time::timeout(self.deadline(), work)
+            .await
+            .unwrap_or_else(|_| Err(AppError::unavailable()))
+    }
 }
 
 fn pool(
     url: &str,
     size: usize,
-    stats: Arc<DbStats>,
+    counter: StatementCounter,
+    timeouts: Timeouts,
     session: Option<String>,
 ) -> anyhow::Result<Pool<AsyncPgConnection>> {
     let mut config = ManagerConfig::default();
     // Requests never leave a transaction open on a healthy connection, and diesel's
-    // transaction check still runs; a test query per checkout would cost a round trip.
+    // transaction check still runs (as does the check that the socket is open); a test
+    // query per checkout would cost a round trip.
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
-        let stats = stats.clone();
+        let counter = counter.clone();
         let session = session.clone();
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;
@@ -129,37 +226,58 @@ fn pool(
                     .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
             }
             // Counted from here on: statements of requests, not of the set-up.
-            conn.set_instrumentation(StatementCounter(stats));
+            conn.set_instrumentation(counter);
             Ok(conn)
         }
         .boxed()
     });
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    // A frozen server still completes TCP handshakes (the kernel does), so only a
+    // deadline ends a connection attempt that gets no answer.
     Pool::builder(manager)
         .max_size(size)
-        .wait_timeout(Some(Duration::from_secs(10)))
-        .create_timeout(Some(Duration::from_secs(5)))
+        .wait_timeout(Some(timeouts.pool_wait))
+        .create_timeout(Some(timeouts.connect))
+        .recycle_timeout(Some(timeouts.connect))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
         .context("building the connection pool")
 }
 
-struct StatementCounter(Arc<DbStats>);
+/// Counts the statements of a pool's connections, in the process's total and the pool's.
+#[derive(Clone)]
+struct StatementCounter {
+    all: Arc<DbStats>,
+    pool: Arc<AtomicU64>,
+}
 
-impl Instrumentation for StatementCounter {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.statements.fetch_add(1, Ordering::Relaxed);
+impl StatementCounter {
+    fn new(all: &Arc<DbStats>) -> Self {
+        Self {
+            all: all.clone(),
+            pool: Arc::default(),
         }
     }
 }
 
-/// Whether the pool's database answers a trivial query.
-pub async fn ping(pool: &Pool<AsyncPgConnection>) -> bool {
-    match pool.get().await {
-        Ok(mut conn) => conn.batch_execute("SELECT 1").await.is_ok(),
-        Err(_) => false,
+impl Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.all.statements.fetch_add(1, Ordering::Relaxed);
+            self.pool.fetch_add(1, Ordering::Relaxed);
+        }
     }
+}
+
+/// Whether the pool's database answers a trivial query within `within`.
+pub async fn ping(pool: &Pool<AsyncPgConnection>, within: Duration) -> bool {
+    let answer = async {
+        match pool.get().await {
+            Ok(mut conn) => conn.batch_execute("SELECT 1").await.is_ok(),
+            Err(_) => false,
+        }
+    };
+    tokio::time::timeout(within, answer).await.unwrap_or(false)
 }
 
 /// The parts of a database URL start-up needs: the database name and where it lives.

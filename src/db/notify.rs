@@ -32,6 +32,9 @@ pub const REVOKED_CHANNEL: &str = "api_key_revoked";
 /// The `application_name` of the listening connection.
 pub const LISTENER_NAME: &str = "archive-feed";
 
+/// How long the listener's connection may take to open and start listening.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The advisory lock that orders feed positions by commit.
 const FEED_LOCK: i64 = 7_412_003;
 
@@ -152,11 +155,18 @@ impl ArticleFeed {
         let mut url = url::Url::parse(database_url)?;
         url.query_pairs_mut()
             .append_pair("application_name", LISTENER_NAME);
-        let mut conn = AsyncPgConnection::establish(url.as_str()).await?;
-        conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {REVOKED_CHANNEL}"))
-            .await?;
-        // Whatever was added while this process was not listening.
-        self.advance(position(&mut conn).await?);
+        // A frozen server accepts the TCP connection and then says nothing: bound the
+        // set-up, so that the listener retries instead of waiting forever.
+        let mut conn = tokio::time::timeout(SETUP_TIMEOUT, async {
+            let mut conn = AsyncPgConnection::establish(url.as_str()).await?;
+            conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {REVOKED_CHANNEL}"))
+                .await?;
+            // Whatever was added while this process was not listening.
+            self.advance(position(&mut conn).await?);
+            anyhow::Ok(conn)
+        })
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer from the database"))??;
         self.ready.send_replace(true);
         tracing::info!("listening for new articles");
         let mut notifications = std::pin::pin!(conn.notifications_stream());

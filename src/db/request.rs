@@ -18,11 +18,13 @@ use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
+use super::replicas::Reads;
 use super::{Conn, Db};
 use crate::error::{AppError, AppResult};
 
-/// One request's connection. Dropping it without [`RequestConn::finish`] leaves an open
-/// transaction open, which makes the pool discard the connection instead of reusing it.
+/// One request's connection. Dropping it without [`RequestConn::finish`] (a request
+/// cancelled at its deadline) closes the connection instead of returning it to the pool:
+/// it may still be waiting for an answer, or be inside a transaction.
 pub struct RequestConn {
     pool: Pool<AsyncPgConnection>,
     /// The statement that opens the request's transaction; empty for none.
@@ -30,6 +32,16 @@ pub struct RequestConn {
     conn: Mutex<Option<Conn>>,
     in_transaction: AtomicBool,
     per_use: bool,
+    /// For `per_use` reads: where each use picks its pool.
+    reads: Option<Reads>,
+}
+
+impl Drop for RequestConn {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.get_mut().take() {
+            drop(deadpool::managed::Object::take(conn));
+        }
+    }
 }
 
 /// A connection lent by [`RequestConn::get`].
@@ -62,13 +74,13 @@ impl DerefMut for ConnGuard<'_> {
 impl RequestConn {
     /// A request of one root field: its statement runs alone on a read connection.
     pub fn new(db: &Db) -> Self {
-        Self::on(db.read.clone(), String::new(), false)
+        Self::on(db.read.pick(), String::new(), false)
     }
 
     /// A request of several root fields: one read-only snapshot for all of them.
     pub fn snapshot(db: &Db) -> Self {
         Self::on(
-            db.read.clone(),
+            db.read.pick(),
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".into(),
             false,
         )
@@ -87,7 +99,10 @@ impl RequestConn {
     /// For subscriptions: every use takes a connection from the read pool and gives it
     /// back at once; nothing is held between events.
     pub fn per_use(db: &Db) -> Self {
-        Self::on(db.read.clone(), String::new(), true)
+        let mut conn = Self::on(db.read.pick(), String::new(), true);
+        // Each use picks again, so a replica that stops answering is left at once.
+        conn.reads = Some(db.read.clone());
+        conn
     }
 
     /// As [`RequestConn::per_use`], on another pool (the primary, for mutations).
@@ -102,13 +117,18 @@ impl RequestConn {
             conn: Mutex::new(None),
             in_transaction: AtomicBool::new(false),
             per_use,
+            reads: None,
         }
     }
 
     /// The request's connection, opening its transaction (if it has one) on first use.
     pub async fn get(&self) -> AppResult<ConnGuard<'_>> {
         if self.per_use {
-            return Ok(ConnGuard::Own(Box::new(self.pool.get().await?)));
+            let pool = self
+                .reads
+                .as_ref()
+                .map_or_else(|| self.pool.clone(), Reads::pick);
+            return Ok(ConnGuard::Own(Box::new(pool.get().await?)));
         }
         let mut guard = self.conn.lock().await;
         if guard.is_none() {

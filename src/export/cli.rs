@@ -167,11 +167,12 @@ pub async fn run(config: Config, args: ExportArgs) -> anyhow::Result<()> {
     let dataset = Dataset::from(args.dataset);
     let rows = filter::rows(dataset, &args.filter.params())
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let db = crate::db::Db::new(
+    let db = crate::db::Db::with(
         &config.database_url,
-        config.read_url(),
+        &config.read_database_urls,
         1,
         config.statement_timeout,
+        config.db_timeouts,
     )?;
     let mut export = Export::open(&db, &rows, args.format.into())
         .await

@@ -34,7 +34,7 @@ impl Export {
     pub async fn open(db: &Db, rows: &Rows, format: Format) -> AppResult<Self> {
         let columns = rows.dataset().columns();
         let encoder = encode::Encoder::new(format, columns)?;
-        let cursor = Cursor::open(&db.read, rows).await?;
+        let cursor = Cursor::open(&db.read.pick(), rows).await?;
         Ok(Self {
             cursor: Some(cursor),
             encoder,

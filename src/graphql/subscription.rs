@@ -89,8 +89,11 @@ impl SubscriptionRoot {
         let start = match ctx.data_opt::<FeedMark>() {
             Some(mark) => mark.0,
             None => {
-                let mut conn = db.write.get().await.map_err(AppError::from)?;
-                notify::position(&mut conn).await.map_err(AppError::from)?
+                db.bounded(async {
+                    let mut conn = db.write.get().await?;
+                    Ok(notify::position(&mut conn).await?)
+                })
+                .await?
             }
         };
         let cursor = Cursor {
@@ -112,7 +115,11 @@ impl SubscriptionRoot {
                         cursor.heads.changed().await.ok()?;
                         continue;
                     }
-                    match read_feed(&db, &selection, &filter, cursor.last).await {
+                    // Within the deadline: a frozen primary is retried, not waited on.
+                    match db
+                        .bounded(read_feed(&db, &selection, &filter, cursor.last))
+                        .await
+                    {
                         Ok((last, items)) => {
                             cursor.last = last;
                             cursor.pending.extend(items);

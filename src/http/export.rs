@@ -91,6 +91,7 @@ fn refusal(e: &AppError) -> HttpResponse {
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::BadUserInput | ErrorCode::QueryTooComplex => StatusCode::BAD_REQUEST,
         ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     error_response(status, e.code.as_str(), &e.message)

@@ -76,15 +76,25 @@ pub(super) async fn caller(
         .map(Some)
 }
 
-/// The caller behind an `Authorization` value.
+/// The caller behind an `Authorization` value (within the database deadline).
 pub(super) async fn authenticate(state: &AppState, value: &str) -> Result<Principal, Refusal> {
-    auth::authenticate(&state.db, value).await.map_err(|e| {
-        let status = match e.code {
-            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        Refusal::new(status, e.code.as_str(), e.message)
-    })
+    let db = &state.db;
+    db.bounded(auth::authenticate(db, value))
+        .await
+        .map_err(|e| {
+            let status = match e.code {
+                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+                ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Refusal::new(status, e.code.as_str(), e.message)
+        })
+}
+
+/// Refused because the database did not answer within the deadline.
+fn unavailable() -> Refusal {
+    let e = crate::error::AppError::unavailable();
+    Refusal::new(StatusCode::SERVICE_UNAVAILABLE, e.code.as_str(), e.message)
 }
 
 /// POST /graphql: one operation or a batch, as `application/json`.
@@ -261,7 +271,28 @@ fn check_access(
     }
 }
 
+/// Runs the batch within the database deadline (the statement timeout plus a margin): a
+/// database that stops answering makes requests fail with SERVICE_UNAVAILABLE (HTTP 503)
+/// instead of hanging for as long as it does. The cancelled work's connections are
+/// closed, not returned to the pool.
 async fn execute(
+    state: &AppState,
+    batch: BatchRequest,
+    over_get: bool,
+    principal: Option<Principal>,
+) -> HttpResponse {
+    match tokio::time::timeout(
+        state.db.deadline(),
+        execute_now(state, batch, over_get, principal),
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(_) => unavailable().response(state),
+    }
+}
+
+async fn execute_now(
     state: &AppState,
     batch: BatchRequest,
     over_get: bool,
@@ -345,12 +376,26 @@ async fn execute(
         }
         responses.push(with_codes(response));
     }
+    // An answer that failed only because the database is unreachable is a 503, so that
+    // load balancers and clients retry elsewhere or later.
+    let unreachable = responses.iter().any(|r| {
+        r.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code"))
+                == Some(&async_graphql::Value::from(
+                    ErrorCode::ServiceUnavailable.as_str(),
+                ))
+        })
+    });
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {
         BatchResponse::Single(responses.remove(0))
     };
-    HttpResponse::Ok().json(body)
+    if unreachable {
+        HttpResponse::ServiceUnavailable().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    }
 }
 
 /// Checks one operation before it runs, whatever the transport: nesting, the caller's

@@ -1,6 +1,8 @@
 //! Liveness, readiness and Prometheus metrics.
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 
@@ -20,9 +22,14 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// The database answers.
+/// How long `/readyz` waits for the primary: a load balancer must learn quickly that
+/// a frozen or unreachable database makes this server useless.
+const READY_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The primary answers (within [`READY_TIMEOUT`]). Read replicas are not required:
+/// without them queries read the primary.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match crate::db::ping(&state.db.write).await {
+    match crate::db::ping(&state.db.write, READY_TIMEOUT).await {
         true => HttpResponse::Ok().content_type("text/plain").body("ready"),
         false => HttpResponse::ServiceUnavailable()
             .content_type("text/plain")
@@ -33,7 +40,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus text format.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.db.write.status();
-    let body = format!(
+    let mut body = format!(
         "# HELP archive_graphql_requests_total GraphQL requests answered.\n\
          # TYPE archive_graphql_requests_total counter\n\
          archive_graphql_requests_total {}\n\
@@ -55,7 +62,46 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         pool.size,
         pool.available,
     );
+    // Where queries went: the primary's read pool and each replica's.
+    let reads = &state.db.read;
+    body.push_str(
+        "# HELP archive_db_read_statements_total SQL statements sent on a read pool.\n\
+         # TYPE archive_db_read_statements_total counter\n",
+    );
+    let _ = writeln!(
+        body,
+        "archive_db_read_statements_total{{pool=\"primary\"}} {}",
+        reads.primary().statements()
+    );
+    for (replica, _) in reads.replicas() {
+        let _ = writeln!(
+            body,
+            "archive_db_read_statements_total{{pool=\"{}\"}} {}",
+            label(&replica.label),
+            replica.pool().statements()
+        );
+    }
+    let mut replicas = reads.replicas().peekable();
+    if replicas.peek().is_some() {
+        body.push_str(
+            "# HELP archive_db_replica_up Whether a read replica answered its last health check.\n\
+             # TYPE archive_db_replica_up gauge\n",
+        );
+        for (replica, up) in replicas {
+            let _ = writeln!(
+                body,
+                "archive_db_replica_up{{pool=\"{}\"}} {}",
+                label(&replica.label),
+                u8::from(up)
+            );
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)
+}
+
+/// A Prometheus label value.
+fn label(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub documents: crate::graphql::limits::DocumentCache,
     /// New articles, for subscriptions.
     pub feed: ArticleFeed,
+    /// Set when a graceful shutdown begins: websockets close with 1001.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 /// A bound, not yet running, HTTP server.
@@ -44,6 +46,7 @@ pub struct Server {
     server: actix_web::dev::Server,
     feed: ArticleFeed,
     database_url: String,
+    state: web::Data<AppState>,
 }
 
 impl Server {
@@ -66,16 +69,20 @@ impl Server {
             metrics: health::HttpMetrics::default(),
             documents: crate::graphql::limits::DocumentCache::new(1024),
             feed: feed.clone(),
+            shutdown: tokio::sync::watch::Sender::new(false),
         });
+        let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(state.clone())
+                .app_data(app_state.clone())
                 .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(routes)
         })
         .workers(workers)
-        // In-flight requests get this long to finish on SIGTERM / Ctrl-C.
+        // In-flight requests get this long to finish on SIGTERM / Ctrl-C. The signals
+        // are ours (see `Server::run`): websockets must be told before actix waits.
         .shutdown_timeout(30)
+        .disable_signals()
         .listen(listener)?
         .run();
         Ok(Self {
@@ -83,6 +90,7 @@ impl Server {
             server,
             feed,
             database_url,
+            state,
         })
     }
 
@@ -96,14 +104,43 @@ impl Server {
         self.server.handle()
     }
 
-    /// Serves until stopped; finishes in-flight requests on shutdown. The process's one
-    /// `LISTEN` connection for subscriptions lives exactly as long.
+    /// Serves until stopped. On SIGTERM or Ctrl-C: stop accepting connections, close
+    /// every websocket with 1001 (going away), let in-flight requests finish (at most 30
+    /// seconds), then return. The process's one `LISTEN` connection for subscriptions
+    /// lives exactly as long.
     pub async fn run(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let state = self.state;
+        let signals = tokio::spawn(async move {
+            if shutdown_signal().await {
+                tracing::info!("shutting down: finishing in-flight requests");
+                state.shutdown.send_replace(true);
+                handle.stop(true).await;
+            }
+        });
         let listener = self.feed.listen(self.database_url);
-        tokio::select! {
+        let result = tokio::select! {
             result = self.server => result,
             () = listener => Ok(()),
-        }
+        };
+        signals.abort();
+        result
+    }
+}
+
+/// Waits for SIGTERM or SIGINT; false if no signal can be received.
+async fn shutdown_signal() -> bool {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::warn!("cannot receive shutdown signals");
+        return false;
+    };
+    tokio::select! {
+        _ = term.recv() => true,
+        _ = int.recv() => true,
     }
 }
 

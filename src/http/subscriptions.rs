@@ -13,7 +13,9 @@
 //! - a revocation (`api_key_revoked` notification, from any server or the command line)
 //!   closes every socket opened with that key at once, with 4403; a periodic check covers
 //!   notifications missed while the listener reconnects;
-//! - at most [`MAX_OPERATIONS`] operations run at once on one socket.
+//! - at most [`MAX_OPERATIONS`] operations run at once on one socket;
+//! - when the server shuts down (SIGTERM), every socket is closed with 1001 (going away),
+//!   so that clients reconnect to another server instead of waiting on a dead one.
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -29,7 +31,7 @@ use async_graphql::{Request, Response};
 use futures_util::stream::{AbortHandle, Abortable, SelectAll};
 use futures_util::{Stream, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::AppState;
 use super::graphql::{admit, authenticate, caller, with_codes};
@@ -135,6 +137,7 @@ pub async fn upgrade(
         .max_continuation_size(limit);
     let socket = Socket {
         revocations: state.feed.revocations(),
+        shutdown: state.shutdown.subscribe(),
         state: state.into_inner(),
         protocol,
         session,
@@ -167,6 +170,8 @@ struct Socket {
     generation: u64,
     results: SelectAll<Tagged>,
     revocations: broadcast::Receiver<i64>,
+    /// Becomes true when the server begins a graceful shutdown.
+    shutdown: watch::Receiver<bool>,
 }
 
 impl Socket {
@@ -175,6 +180,7 @@ impl Socket {
         tokio::pin!(init_deadline);
         let mut recheck = tokio::time::interval(RECHECK_EVERY);
         recheck.tick().await;
+        let mut shutdown = self.shutdown.clone();
         let close = loop {
             tokio::select! {
                 message = messages.next() => {
@@ -220,6 +226,9 @@ impl Socket {
                     if let Err(close) = self.check_key().await {
                         break Some(close);
                     }
+                }
+                _ = shutdown.wait_for(|stopping| *stopping) => {
+                    break Some(Close(1001, "Server shutting down".into()));
                 }
                 () = &mut init_deadline, if !self.initialised => {
                     break Some(Close(4408, "Connection initialisation timeout".into()));
@@ -315,7 +324,8 @@ impl Socket {
         let Some(principal) = &self.principal else {
             return Ok(());
         };
-        match auth::is_live(&self.state.db, principal).await {
+        let db = &self.state.db;
+        match db.bounded(auth::is_live(db, principal)).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(revoked_close()),
             Err(e) => {
@@ -371,11 +381,12 @@ impl Socket {
             // Where the subscription starts, before the next message is read: a client
             // that sends `ping` after `subscribe` knows, at `pong`, that every article
             // committed from then on will reach it.
-            let mark = async {
-                let mut conn = db.write.get().await?;
-                Ok::<_, crate::error::AppError>(notify::position(&mut conn).await?)
-            }
-            .await;
+            let mark = db
+                .bounded(async {
+                    let mut conn = db.write.get().await?;
+                    Ok(notify::position(&mut conn).await?)
+                })
+                .await;
             match mark {
                 Ok(mark) => request = request.data(FeedMark(mark)),
                 Err(e) => {
@@ -387,7 +398,24 @@ impl Socket {
             request = request.data(principal.clone());
         }
         let (handle, registration) = AbortHandle::new_pair();
-        let stream = Abortable::new(self.state.schema.execute_stream(request), registration);
+        let stream: Pin<Box<dyn Stream<Item = Response> + Send>> =
+            if kind == Some(OperationType::Subscription) {
+                Box::pin(self.state.schema.execute_stream(request))
+            } else {
+                // One answer, within the database deadline, as over HTTP.
+                let schema = self.state.schema.clone();
+                let deadline = db.deadline();
+                Box::pin(futures_util::stream::once(async move {
+                    match tokio::time::timeout(deadline, schema.execute(request)).await {
+                        Ok(response) => response,
+                        Err(_) => Response::from_errors(vec![
+                            async_graphql::Error::from(crate::error::AppError::unavailable())
+                                .into_server_error(async_graphql::Pos::default()),
+                        ]),
+                    }
+                }))
+            };
+        let stream = Abortable::new(stream, registration);
         self.generation += 1;
         let generation = self.generation;
         let tag = id.clone();

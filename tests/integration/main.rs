@@ -1,6 +1,7 @@
 //! Integration tests: the real server over HTTP, each test on its own database.
 
 mod caching;
+mod cluster;
 mod data;
 mod export;
 mod foundation;

@@ -302,7 +302,7 @@ async fn subscriptions_read_new_articles_from_the_primary_not_a_lagging_replica(
     // must still deliver what the primary committed.
     let replica = crate::support::TestDb::new().await;
     let url = replica.url.clone();
-    let app = TestApp::spawn_with(move |c| c.read_database_url = Some(url)).await;
+    let app = TestApp::spawn_with(move |c| c.read_database_urls = vec![url]).await;
     let editor = app.db.key(Role::Editor).await;
     let mut ws = app.websocket(json!({})).await.expect("connected");
     ws.subscribe("s", ARTICLE_ADDED, json!({})).await;

@@ -2,6 +2,7 @@
 //! on port 0, and a `gql()` helper.
 
 pub mod browser;
+pub mod cluster;
 pub mod fixtures;
 
 use std::net::SocketAddr;
@@ -132,6 +133,9 @@ pub struct TestDb {
     pub name: String,
     /// Its URL.
     pub url: String,
+    /// Whether dropping the value drops the database on the test server (not for a
+    /// database on a cluster of the test's own, which goes with its cluster).
+    on_test_server: bool,
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -162,6 +166,16 @@ impl TestDb {
         Self {
             url: url_for(&name),
             name,
+            on_test_server: true,
+        }
+    }
+
+    /// A database on a cluster of the test's own ([`cluster::Cluster::archive`]).
+    pub fn on_cluster(name: &str, url: String) -> Self {
+        Self {
+            name: name.to_owned(),
+            url,
+            on_test_server: false,
         }
     }
 
@@ -175,6 +189,7 @@ impl TestDb {
         Self {
             url: url_for(&name),
             name,
+            on_test_server: true,
         }
     }
 
@@ -197,6 +212,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if !self.on_test_server {
+            return;
+        }
         let name = self.name.clone();
         // Drop is synchronous; libpq (diesel's sync connection) does it on a plain thread.
         let _ = std::thread::spawn(move || {
@@ -253,13 +271,7 @@ impl TestApp {
     pub async fn spawn_on(db: TestDb, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(&db.url);
         adjust(&mut config);
-        let pools = Db::new(
-            &config.database_url,
-            config.read_url(),
-            config.pool_size,
-            config.statement_timeout,
-        )
-        .expect("pools");
+        let pools = Db::from_config(&config).expect("pools");
         let server = news_archive::http::Server::bind(config, pools.clone()).expect("bind");
         let addr = server.addr();
         let handle = server.handle();

@@ -85,13 +85,7 @@ impl TestApp {
     /// Another server process on this app's database (a second replica).
     pub fn replica(&self) -> Replica {
         let config = test_config(&self.db.url);
-        let pools = news_archive::db::Db::new(
-            &config.database_url,
-            config.read_url(),
-            config.pool_size,
-            config.statement_timeout,
-        )
-        .expect("pools");
+        let pools = news_archive::db::Db::from_config(&config).expect("pools");
         let server = news_archive::http::Server::bind(config, pools).expect("bind");
         let addr = server.addr();
         let handle = server.handle();
