@@ -321,7 +321,10 @@ fn gender_of(word: &str) -> Option<Gender> {
         "Ms." | "Ms" | "Mrs." | "Mrs" | "Miss" => Some(Gender::Female),
         _ => {
             let lower = word.to_lowercase();
-            if in_list("chairwoman spokeswoman businesswoman actress empress queen princess", &lower) {
+            if in_list(
+                "chairwoman spokeswoman businesswoman actress empress queen princess",
+                &lower,
+            ) {
                 Some(Gender::Female)
             } else if in_list("spokesman businessman emperor king prince", &lower) {
                 Some(Gender::Male)
@@ -628,11 +631,13 @@ fn classify_run<'a>(
         return;
     }
     // "the French Embassy in Seoul": a post named with its place.
-    let head_in = words
-        .windows(2)
-        .any(|w| is_post_head(w[0]) && w[1] == "in");
+    let head_in = words.windows(2).any(|w| is_post_head(w[0]) && w[1] == "in");
     // "U.S. Forces Korea", "Fleet Activities Sasebo": a command named with its place.
-    let place_tail = words.iter().rev().take_while(|w| PLACES.contains(*w)).count();
+    let place_tail = words
+        .iter()
+        .rev()
+        .take_while(|w| PLACES.contains(*w))
+        .count();
     let head_then_place = place_tail > 0
         && place_tail < words.len()
         && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);

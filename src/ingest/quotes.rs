@@ -71,9 +71,7 @@ static SOURCE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b[Aa]n? (?:[\p{L}\-]+ ){0,4}?sources?(?: (?:in|at|from|close to) [^,.;“”]{1,40})?")
 });
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:^|[\s,])([Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$",
-    )
+    regex(r"(?:^|[\s,])([Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$")
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -694,7 +692,9 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                         // is about.
                         let gender = cue_text.split_whitespace().nth(1).and_then(pronoun_gender);
                         previous_subject(state.paragraphs, entities, p, m.open, gender)
-                            .or(state.last_person.filter(|&i| entities.gender_fits(i, gender)))
+                            .or(state
+                                .last_person
+                                .filter(|&i| entities.gender_fits(i, gender)))
                             .map(|i| (Speaker::Person(i), 0.7))
                     } else if let Some(object) = quoted_object {
                         let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
