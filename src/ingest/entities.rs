@@ -40,6 +40,18 @@ pub(crate) struct Entities {
     pub organizations: Vec<OrgEntity>,
     /// Every mention, sorted by paragraph and position.
     pub located: Vec<Located>,
+    /// The gender the text gives each person (same order as `people`).
+    pub genders: Vec<Option<Gender>>,
+}
+
+impl Entities {
+    /// Whether person `i` can be the referent of a pronoun of `gender`.
+    pub fn gender_fits(&self, i: usize, gender: Option<Gender>) -> bool {
+        match (gender, self.genders.get(i).copied().flatten()) {
+            (Some(want), Some(known)) => want == known,
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +126,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
             start = cut;
         } else if text[end..].starts_with('.') && is_abbrev(word) {
             end += 1;
+        } else if let Some(mark) = plural_possessive_mark(word, &text[end..]) {
+            // "Citizens’ Reform Party": the mark belongs to the name it is inside.
+            end += mark;
         }
         out.push(Tok {
             text: &text[start..end],
@@ -122,6 +137,116 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok<'_>> {
         });
     }
     out
+}
+
+/// The byte length of the apostrophe after a capitalized plural ("Citizens’ Reform") when the
+/// capitalized name goes on after it.
+fn plural_possessive_mark(word: &str, rest: &str) -> Option<usize> {
+    if !(is_cap(word) && word.len() > 2 && word.ends_with('s')) {
+        return None;
+    }
+    let mark = ['’', '\''].into_iter().find(|m| rest.starts_with(*m))?;
+    let after = &rest[mark.len_utf8()..];
+    let next = after.trim_start_matches(' ');
+    (next.len() + 1 == after.len() && next.starts_with(char::is_uppercase))
+        .then_some(mark.len_utf8())
+}
+
+/// Byte ranges of quoted text written as a title: every word capitalized but short joining
+/// words, at most eight words.
+fn quoted_titles(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(o) = text[rest..].find('“').map(|o| rest + o) {
+        let from = o + '“'.len_utf8();
+        let Some(c) = text[from..].find(['”', '“']).map(|c| from + c) else {
+            break;
+        };
+        rest = c;
+        let inner = text[from..c].trim().trim_end_matches(',');
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        let title_like = words.len() >= 2
+            && words.len() <= 8
+            && !inner.ends_with(['.', '!', '?'])
+            && words.first().is_some_and(|w| is_cap(w))
+            && words.iter().all(|w| {
+                is_cap(w)
+                    || w.starts_with(|c: char| c.is_ascii_digit())
+                    || in_list("of the and for in on a an to at by with from", w)
+            });
+        if title_like {
+            out.push((from, c));
+        }
+    }
+    out
+}
+
+/// Heads of bodies posted abroad, named with the city or country they sit in.
+fn is_post_head(word: &str) -> bool {
+    matches!(
+        word,
+        "Embassy" | "Consulate" | "Consulate-General" | "Mission" | "Delegation"
+    )
+}
+
+/// Where a number like "7th" right before token `start` begins.
+fn ordinal_before(toks: &[Tok<'_>], start: usize) -> Option<usize> {
+    let (num, suffix, next) = (
+        toks.get(start.checked_sub(2)?)?,
+        toks.get(start - 1)?,
+        toks.get(start)?,
+    );
+    (matches!(suffix.text, "st" | "nd" | "rd" | "th")
+        && num.text.chars().all(|c| c.is_ascii_digit())
+        && num.end == suffix.start
+        && suffix.end + 1 == next.start)
+        .then_some(num.start)
+}
+
+/// "the Second Mori Cabinet", "the Harada Cabinet": a government named after its prime
+/// minister is an organization, and the name inside it is not a mention of the person.
+/// Returns whether the run was such a cabinet.
+fn cabinet(
+    p: usize,
+    text: &str,
+    toks: &[Tok<'_>],
+    covered: &mut [bool],
+    start: usize,
+    end: usize,
+    orgs: &mut Vec<OrgCand>,
+) -> bool {
+    if end - start < 2 || toks[end - 1].text != "Cabinet" {
+        return false;
+    }
+    let mut from = start;
+    if toks[from].text == "The" {
+        from += 1;
+    }
+    let ordinal = in_list(
+        "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth",
+        toks[from].text,
+    );
+    let names = &toks[from + usize::from(ordinal)..end - 1];
+    if names.is_empty() || names.len() > 3 || !names.iter().all(|t| name_like(t.text)) {
+        return false;
+    }
+    let (s0, e0) = (toks[from].start, toks[end - 1].end);
+    let name = &text[s0..e0];
+    orgs.push(OrgCand {
+        key: format!("{name}|"),
+        surface: name.to_owned(),
+        acronym: None,
+        kind: OrgKind::Government,
+        country: None,
+        paragraph: p,
+        start: s0,
+        end: e0,
+        from_lexicon: false,
+    });
+    for c in &mut covered[start..end] {
+        *c = true;
+    }
+    true
 }
 
 fn is_cap(word: &str) -> bool {
@@ -176,6 +301,38 @@ struct PersonCand {
     title: Option<String>,
     /// Whether the text gives evidence this is a person (a title, a speech verb, two names).
     sure: bool,
+    /// Whether a title or an honorific stands before the name.
+    marked: bool,
+    /// The gender an honorific or a gendered title gives.
+    gender: Option<Gender>,
+}
+
+/// The gender the text gives a person (`Mr.`, `Ms.`, `Chairwoman`), for pronouns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gender {
+    Male,
+    Female,
+}
+
+/// The gender an honorific or title word says, if any.
+fn gender_of(word: &str) -> Option<Gender> {
+    match word {
+        "Mr." | "Mr" => Some(Gender::Male),
+        "Ms." | "Ms" | "Mrs." | "Mrs" | "Miss" => Some(Gender::Female),
+        _ => {
+            let lower = word.to_lowercase();
+            if in_list(
+                "chairwoman spokeswoman businesswoman actress empress queen princess",
+                &lower,
+            ) {
+                Some(Gender::Female)
+            } else if in_list("spokesman businessman emperor king prince", &lower) {
+                Some(Gender::Male)
+            } else {
+                None
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -211,6 +368,15 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
     for (p, text) in paragraphs.iter().enumerate() {
         let toks = tokenize(text);
         let mut covered = vec![false; toks.len()];
+        // “The Lighthouse Keeper’s Daughter”: capitalized words of a quoted title of a work
+        // name no one.
+        for (open, close) in quoted_titles(text) {
+            for (i, t) in toks.iter().enumerate() {
+                if t.start >= open && t.end <= close {
+                    covered[i] = true;
+                }
+            }
+        }
         // Known organizations first, so their words never feed the phrase rules.
         for m in KNOWN_ORG_RE.find_iter(text) {
             if text[m.end()..]
@@ -290,7 +456,36 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
         }
     }
 
-    let (people, mut located) = resolve_people(paragraphs, &all_tokens, &covered_all, people_c);
+    // "Hoshi" after "Hoshi Shimbun", "Kitaura Shipping" after "Kitaura Shipping K.K.": the
+    // first words of an organization's name, used alone with no title, name the organization.
+    let mut short_forms = Vec::new();
+    people_c.retain(|c| {
+        if c.marked {
+            return true;
+        }
+        let words: Vec<&str> = c.surface.split_whitespace().collect();
+        let owner = orgs_c.iter().find(|o| {
+            let full: Vec<&str> = o.surface.split_whitespace().collect();
+            full.len() > words.len() && full[..words.len()] == words[..]
+        });
+        let Some(owner) = owner else { return true };
+        short_forms.push(OrgCand {
+            key: owner.key.clone(),
+            surface: c.surface.clone(),
+            acronym: None,
+            kind: owner.kind,
+            country: owner.country.clone(),
+            paragraph: c.paragraph,
+            start: c.start,
+            end: c.end,
+            from_lexicon: owner.from_lexicon,
+        });
+        false
+    });
+    orgs_c.extend(short_forms);
+
+    let (people, mut located, genders) =
+        resolve_people(paragraphs, &all_tokens, &covered_all, people_c);
     let (organizations, org_located) = resolve_orgs(paragraphs, orgs_c);
     located.extend(org_located);
     located.sort_by_key(|l| (l.paragraph, l.start));
@@ -298,6 +493,7 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
         people,
         organizations,
         located,
+        genders,
     }
 }
 
@@ -335,7 +531,18 @@ fn scan_runs<'a>(
                         && (ORG_HEADS.contains_key(prev)
                             || TITLE_HEADS.contains(prev)
                             || prev == "Minister"
-                            || prev == "Ministry")
+                            || prev == "Ministry"
+                            // "Embassy of the Republic of Korea", "Republic of Korea Navy".
+                            || (t == "of" && matches!(prev, "Republic" | "Kingdom")))
+                }
+                // "the French Embassy in Seoul", "Embassy of Japan in the Philippines": a
+                // diplomatic post is named with the place it sits in.
+                "in" => {
+                    let the_cap = toks.get(end + 1).is_some_and(|n| n.text == "the")
+                        && toks.get(end + 2).is_some_and(|n| is_cap(n.text));
+                    (next_cap || the_cap)
+                        && toks[start..end].iter().any(|x| is_post_head(x.text))
+                        && !toks[start..end].iter().any(|x| x.text == "in")
                 }
                 "and" => {
                     next_cap
@@ -345,7 +552,7 @@ fn scan_runs<'a>(
                         // "... Affairs Wang Yi and Defense Minister ...": two people.
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
-                "the" => prev == "for" || prev == "of",
+                "the" => matches!(prev, "for" | "of" | "in") && next_cap,
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 "," => {
                     matches!(prev, "Co." | "Corp.")
@@ -395,6 +602,9 @@ fn classify_run<'a>(
     if matches!(before, Some('“' | '"')) && matches!(after, Some('”' | '"')) {
         return;
     }
+    if cabinet(p, text, toks, covered, start, end, orgs) {
+        return;
+    }
     // Drop leading sentence words ("The", "In", "According").
     let mut s = 0;
     while s < words.len()
@@ -420,7 +630,18 @@ fn classify_run<'a>(
     if NON_ENTITY_HEADS.contains(last) && !head_of {
         return;
     }
-    let org_head = ORG_HEADS.contains_key(last) || head_of;
+    // "the French Embassy in Seoul": a post named with its place.
+    let head_in = words.windows(2).any(|w| is_post_head(w[0]) && w[1] == "in");
+    // "U.S. Forces Korea", "Fleet Activities Sasebo": a command named with its place.
+    let place_tail = words
+        .iter()
+        .rev()
+        .take_while(|w| PLACES.contains(*w))
+        .count();
+    let head_then_place = place_tail > 0
+        && place_tail < words.len()
+        && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);
+    let org_head = ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {
@@ -429,7 +650,13 @@ fn classify_run<'a>(
     if (org_head && org_words.len() >= 2)
         || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
     {
-        let name_start = toks[start + s].start;
+        let mut name_start = toks[start + s].start;
+        // "the 7th Infantry Division": a numbered unit keeps its number.
+        if s == 0
+            && let Some(n) = ordinal_before(toks, start)
+        {
+            name_start = n;
+        }
         let name_end = toks[end - 1].end;
         let name = &text[name_start..name_end];
         // "Japan's Defense Ministry": the country is the possessive before the name.
@@ -546,9 +773,29 @@ fn classify_run<'a>(
             w,
         )
     });
+    // "in Naze", "Naze’s harbor": a lone word after a preposition of place, or owning a
+    // place's parts, is a place the gazetteer does not know.
+    let lone = n1 - n0 == 1;
+    let place_before = start + n0 > 0
+        && in_list(
+            "in at near outside around across toward towards into off",
+            &toks[start + n0 - 1].text.to_lowercase(),
+        )
+        && !matches!(next_word, Some("’s" | "'s"));
+    let place_parts = matches!(next_word, Some("’s" | "'s"))
+        && after_next.is_some_and(|w| {
+            in_list(
+                "mayor residents port harbor harbour streets city town village coast airport \
+                 station economy population shops schools hospital outskirts center centre \
+                 waterfront fishermen farmers",
+                w,
+            )
+        });
     if title.is_none()
         && !honorific
-        && (names_a_thing || (determiner_before && !speaks && !owner_of))
+        && (names_a_thing
+            || (determiner_before && !speaks && !owner_of)
+            || (lone && (place_before || place_parts)))
     {
         for c in &mut covered[start + n0..start + n1] {
             *c = true;
@@ -563,6 +810,17 @@ fn classify_run<'a>(
         || (owner_of && n1 - n0 == 1 && !sentence_initial);
     let s0 = name_toks[0].start;
     let e0 = name_toks[name_toks.len() - 1].end;
+    let gender = (start + n0 > 0)
+        .then(|| gender_of(toks[start + n0 - 1].text))
+        .flatten()
+        .or_else(|| {
+            toks[..start + n0]
+                .iter()
+                .rev()
+                .take(4)
+                .find_map(|t| gender_of(t.text))
+                .filter(|_| title.is_some())
+        });
     people.push(PersonCand {
         tokens: name_key(
             &name_toks
@@ -575,8 +833,10 @@ fn classify_run<'a>(
         outer_start,
         start: s0,
         end: e0,
+        marked: title.is_some() || honorific,
         title,
         sure,
+        gender,
     });
     for c in &mut covered[start + n0..start + n1] {
         *c = true;
@@ -645,7 +905,7 @@ fn resolve_people(
     all_tokens: &[Vec<Tok<'_>>],
     covered: &[Vec<bool>],
     cands: Vec<PersonCand>,
-) -> (Vec<PersonEntity>, Vec<Located>) {
+) -> (Vec<PersonEntity>, Vec<Located>, Vec<Option<Gender>>) {
     // Full names first: each distinct set of name words is one person, whatever the order.
     let mut people: Vec<(Vec<String>, PersonEntity)> = Vec::new();
     let mut assigned: Vec<Option<usize>> = vec![None; cands.len()];
@@ -749,6 +1009,12 @@ fn resolve_people(
         }
     }
     mentions.sort_by_key(|m| (m.1, m.2));
+    let mut genders: Vec<Option<Gender>> = vec![None; people.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        if let (Some(idx), Some(g)) = (assigned[ci], c.gender) {
+            genders[idx].get_or_insert(g);
+        }
+    }
     let mut out: Vec<PersonEntity> = people.into_iter().map(|(_, e)| e).collect();
     let mut indexed: HashMap<usize, Indexed> = HashMap::new();
     for (idx, p, start, surface, title) in mentions {
@@ -769,7 +1035,7 @@ fn resolve_people(
             title,
         });
     }
-    (out, located)
+    (out, located, genders)
 }
 
 fn new_person(name: &str) -> PersonEntity {

@@ -102,7 +102,14 @@ pub static TITLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         Dean Superintendent Inspector Vice Deputy Senior Prime Undersecretary Under analyst \
         expert researcher Mr. Ms. Mrs. Miss candidate anchor correspondent host Pope \
         Commandant Lawyer lawyer Attorney attorney Novelist novelist Author author Passenger \
-        passenger",
+        passenger Fisherman fisherman Farmer farmer Poet poet Writer writer Artist artist \
+        Painter painter Photographer photographer Filmmaker filmmaker Actor actor Actress \
+        actress Singer singer Musician musician Composer composer Architect architect \
+        Designer designer Entrepreneur entrepreneur Businessman businessman Businesswoman \
+        businesswoman Economist economist Historian historian Scientist scientist Engineer \
+        engineer Physician physician Nurse nurse Teacher teacher Principal principal Activist \
+        activist Journalist journalist Editor editor Columnist columnist Chef chef Founder \
+        founder Coach coach Pilot pilot Priest priest Monk monk",
     )
 });
 
@@ -193,12 +200,20 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Brigade", Military),
         ("Regiment", Military),
         ("Squadron", Military),
+        ("Division", Military),
+        ("Activities", Military),
         ("Bank", Company),
         ("Corporation", Company),
         ("Corp.", Company),
         ("Co.", Company),
         ("Inc.", Company),
         ("Ltd.", Company),
+        // Legal forms abroad: "Nordwind Energie GmbH", "Kitaura Shipping K.K.".
+        ("GmbH", Company),
+        ("AG", Company),
+        ("K.K.", Company),
+        ("LLC", Company),
+        ("PLC", Company),
         ("Group", Company),
         ("Holdings", Company),
         ("Industries", Company),
@@ -282,7 +297,7 @@ pub static NON_ENTITY_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| 
         Crisis Incident Affair Revolution Movement Festival Award Prize Cup Budget Report Paper \
         Policy Review Outlook Vision Mission Operation System Missile Rocket Vessel Ship Carrier \
         Destroyer Aircraft Jet Pier Harbor Harbour Wharf Facility Facilities Area Range Training \
-        Garrison Headland Cape Reef Shoal Atoll Coast",
+        Garrison Headland Cape Reef Shoal Atoll Coast Province County Market",
     )
 });
 

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use super::text::regex;
 
-use super::entities::{Entities, Located, Target};
+use super::entities::{Entities, Gender, Located, Target};
 use super::lexicon::{in_list, is_speech_verb};
 use super::text::Indexed;
 use crate::domain::{OrgKind, Quote, Speaker};
@@ -61,7 +61,7 @@ static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     let determiners =
         r"[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple";
     regex(&format!(
-        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,\s*who\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:also\s+)?$"
+        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,\s*who\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:(?:also|have|has|had)\s+){{0,2}}$"
     ))
 });
 static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?]\s+\p{Lu}"));
@@ -71,13 +71,11 @@ static SOURCE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b[Aa]n? (?:[\p{L}\-]+ ){0,4}?sources?(?: (?:in|at|from|close to) [^,.;“”]{1,40})?")
 });
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:^|[\s,])(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$",
-    )
+    regex(r"(?:^|[\s,])([Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$")
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:also\s+|\w+ly\s+)?$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
     )
 });
 
@@ -299,15 +297,49 @@ fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Optio
     inside.first().map(|l| l.target)
 }
 
+/// The gender a pronoun gives (`he`, `her`), if any.
+fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word.to_lowercase().as_str() {
+        "he" | "him" | "his" => Some(Gender::Male),
+        "she" | "her" | "hers" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
 /// The person a pronoun stands for: the subject of the last sentence, before `pos` in
-/// paragraph `p` or in the paragraph before, that names a person.
+/// paragraph `p` or in the paragraph before, that names a person the pronoun's gender fits
+/// (`Mr.` / `Ms.`); for a gendered pronoun, further back a person of that gender.
 fn previous_subject(
     paragraphs: &[String],
     entities: &Entities,
     p: usize,
     pos: usize,
+    gender: Option<Gender>,
 ) -> Option<usize> {
-    for para in [Some(p), p.checked_sub(1)].into_iter().flatten() {
+    let near = previous_subject_in(paragraphs, entities, p, pos, gender);
+    if near.is_some() || gender.is_none() {
+        return near;
+    }
+    // Only a person the text gave that gender to, so no earlier guess is made.
+    entities
+        .located
+        .iter()
+        .filter(|l| (l.paragraph, l.end) <= (p, pos) && l.paragraph + 4 >= p)
+        .rev()
+        .find_map(|l| match l.target {
+            Target::Person(i) if entities.genders.get(i).copied().flatten() == gender => Some(i),
+            _ => None,
+        })
+}
+
+fn previous_subject_in(
+    paragraphs: &[String],
+    entities: &Entities,
+    p: usize,
+    pos: usize,
+    gender: Option<Gender>,
+) -> Option<usize> {
+    for para in (p.saturating_sub(1)..=p).rev() {
         let text = paragraphs.get(para)?;
         let limit = if para == p { pos } else { text.len() };
         // Names inside quotes are not the subject of the narration.
@@ -318,7 +350,7 @@ fn previous_subject(
             .filter(|l| {
                 l.paragraph == para
                     && l.end <= limit
-                    && matches!(l.target, Target::Person(_))
+                    && matches!(l.target, Target::Person(i) if entities.gender_fits(i, gender))
                     && !marks.iter().any(|m| l.start >= m.start && l.end <= m.end)
             })
             .collect();
@@ -331,9 +363,18 @@ fn previous_subject(
             .copied()
             .unwrap_or(0);
         let sentence: Vec<&&Located> = persons.iter().filter(|l| l.outer_start >= from).collect();
-        let subject = sentence
-            .iter()
-            .find(|l| !is_preposition(word_before(text, l.outer_start)))
+        // A person the text gave the pronoun's gender comes first ("Hayakawa met Ms. Iwata.
+        // ... she said").
+        let gendered = sentence.iter().find(|l| {
+            gender.is_some()
+                && matches!(l.target, Target::Person(i) if entities.genders.get(i).copied().flatten() == gender)
+        });
+        let subject = gendered
+            .or_else(|| {
+                sentence
+                    .iter()
+                    .find(|l| !is_preposition(word_before(text, l.outer_start)))
+            })
             .or(sentence.first());
         if let Some(Target::Person(i)) = subject.map(|l| l.target) {
             return Some(i);
@@ -481,11 +522,17 @@ fn speaker_of_clause(
     if let Some(t) = subject_in(text, located, from, to) {
         return Some((to_speaker(t), 0.9));
     }
-    if PRONOUN.is_match(clause) {
-        let subject = previous_subject(state.paragraphs, entities, p, from).map(Speaker::Person);
+    if let Some(pronoun) = PRONOUN.captures(clause).and_then(|c| c.get(1)) {
+        let gender = pronoun_gender(pronoun.as_str());
+        let fits = |s: &Speaker| match s {
+            Speaker::Person(i) => entities.gender_fits(*i, gender),
+            _ => true,
+        };
+        let subject =
+            previous_subject(state.paragraphs, entities, p, from, gender).map(Speaker::Person);
         let carried = subject
-            .or_else(|| state.last_speaker.clone())
-            .or_else(|| state.last_person.map(Speaker::Person));
+            .or_else(|| state.last_speaker.clone().filter(fits))
+            .or_else(|| state.last_person.map(Speaker::Person).filter(fits));
         return carried.map(|s| (s, 0.7));
     }
     if matches!(
@@ -578,6 +625,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 state.last_source = Some(description(src.as_str()));
             }
             let mut found: Option<(Speaker, Option<String>, f32, bool)> = None;
+            let mut cue_object = false;
 
             // “A” and “B”: the second shares the first's attribution.
             if let Some((close, sent, sp, cue, frag)) = &prev
@@ -595,12 +643,21 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     .last()
             {
                 let gap = lead[cue.end()..].trim();
-                // Embedded fragments: “said that China would handle the case “in accordance…””.
+                // "warned of “unprecedented” winds": a short phrase right after the verb is
+                // what was said, even before a noun.
+                cue_object = quoted.starts_with(char::is_lowercase)
+                    && words <= 3
+                    && in_list("of about against for on", gap);
+                // Embedded fragments: “said that China would handle the case “in accordance…””;
+                // after a determiner only a whole quoted phrase (“praised its “quiet power”
+                // and ...”), not a modifier of the next noun (“its “gray zone” tactics”).
                 let embedded = quoted.starts_with(char::is_lowercase)
                     && gap.len() <= 120
                     && !gap.contains(['“', '"', ';'])
                     && !SENTENCE_BREAK.is_match(gap)
-                    && !ends_with_determiner(gap);
+                    && (!ends_with_determiner(gap)
+                        || cue_object
+                        || (!modifies_next(&text[m.close..]) && !gap.ends_with("so-called")));
                 let gap_ok = embedded
                     || gap.is_empty()
                     || matches!(gap, "," | ":" | "that" | ", that")
@@ -633,8 +690,11 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     let who = if cue_text.starts_with("quoting ") {
                         // "quoting her as saying": the person the sentence or the one before
                         // is about.
-                        previous_subject(state.paragraphs, entities, p, m.open)
-                            .or(state.last_person)
+                        let gender = cue_text.split_whitespace().nth(1).and_then(pronoun_gender);
+                        previous_subject(state.paragraphs, entities, p, m.open, gender)
+                            .or(state
+                                .last_person
+                                .filter(|&i| entities.gender_fits(i, gender)))
                             .map(|i| (Speaker::Person(i), 0.7))
                     } else if let Some(object) = quoted_object {
                         let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
@@ -778,7 +838,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 continue;
             };
             // “two-plus-two” talks: quoted words that modify the noun after them.
-            if words <= 2 && modifies_next(&text[m.close..]) {
+            if words <= 2 && !cue_object && modifies_next(&text[m.close..]) {
                 continue;
             }
             // Short quoted words with no speech cue right before them are names or scare quotes.
