@@ -12,6 +12,8 @@ for f in /proc/[0-9]*/comm; do
   comm=$(cat "$f" 2> /dev/null) || continue
   [[ $comm =~ $re ]] || continue
   [ "$pid" = $$ ] && continue
+  # never the benchmark's own server (started by peer.sh with --bind 127.0.0.1:$OURS_PORT)
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -q -- "--bind 127.0.0.1:${OURS_PORT:-8099}" && continue
   kill -s "$s" "$pid" 2> /dev/null && n=$((n + 1))
 done
 echo "$sig: $n processes"
