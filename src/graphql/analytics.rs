@@ -2,7 +2,7 @@
 //! timelines), facets, and the ranked search with safe snippets.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
-use chrono::NaiveDate;
+use super::date::Date;
 
 use super::article::Article;
 use super::data::{Obj, key};
@@ -44,8 +44,8 @@ pub struct TimeBucket(pub(crate) Obj);
 #[Object]
 impl TimeBucket {
     /// The first day of the bucket.
-    async fn start(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn start(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// Items in the bucket (0 for a bucket without any).

@@ -3,7 +3,7 @@
 //! are one generic path too (`crate::db::read::entity`).
 
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::NaiveDate;
+use super::date::Date;
 
 use super::article::ArticleConnection;
 use super::data::{Obj, key};
@@ -211,8 +211,8 @@ impl PersonTitle {
     }
 
     /// The date of the article it appeared in.
-    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// The article's global ID.

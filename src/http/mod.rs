@@ -36,6 +36,8 @@ pub struct AppState {
     pub documents: crate::graphql::limits::DocumentCache,
     /// New articles, for subscriptions.
     pub feed: ArticleFeed,
+    /// Query cost budgets per key and per anonymous address.
+    pub rate_limiter: crate::ratelimit::RateLimiter,
 }
 
 /// A bound, not yet running, HTTP server.
@@ -59,6 +61,11 @@ impl Server {
         };
         let feed = ArticleFeed::new();
         let database_url = config.database_url.clone();
+        let rate_limiter = crate::ratelimit::RateLimiter::new(
+            config.rate_limit_cost_per_minute,
+            &config.redis_url,
+            &config.rate_limit_key_prefix,
+        );
         let state = web::Data::new(AppState {
             schema: build_schema(&config, db.clone(), feed.clone()),
             db,
@@ -66,6 +73,7 @@ impl Server {
             metrics: health::HttpMetrics::default(),
             documents: crate::graphql::limits::DocumentCache::new(1024),
             feed: feed.clone(),
+            rate_limiter,
         });
         let server = HttpServer::new(move || {
             App::new()
