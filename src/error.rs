@@ -168,7 +168,9 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match &err {
             Error::NotFound => Self::not_found("not found"),
-            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if is_statement_timeout(&**info) => {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if is_statement_timeout(&**info) =>
+            {
                 tracing::warn!(error = ?err, "statement timeout");
                 Self {
                     code: ErrorCode::Timeout,

@@ -1,8 +1,8 @@
 //! Analytics for data teams: timelines, rankings of entities (with their own
 //! timelines), facets, and the ranked search with safe snippets.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use super::date::Date;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 
 use super::article::Article;
 use super::data::{Obj, key};

@@ -67,7 +67,13 @@ mod tests {
         );
         assert!(Date::parse_str("0001-01-01").is_ok());
         assert!(Date::parse_str("9999-12-31").is_ok());
-        for bad in ["-5000-01-01", "0000-12-31", "+10000-01-01", "2022-02-30", "x"] {
+        for bad in [
+            "-5000-01-01",
+            "0000-12-31",
+            "+10000-01-01",
+            "2022-02-30",
+            "x",
+        ] {
             assert!(Date::parse_str(bad).is_err(), "{bad} accepted");
         }
     }

@@ -2,8 +2,8 @@
 //! kinds share are declared once ([`entity_object`]); the read statements behind them
 //! are one generic path too (`crate::db::read::entity`).
 
-use async_graphql::{Context, Enum, ID, Object};
 use super::date::Date;
+use async_graphql::{Context, Enum, ID, Object};
 
 use super::article::ArticleConnection;
 use super::data::{Obj, key};

@@ -1,7 +1,7 @@
 //! Filter inputs of the API and their translation into the database's filters.
 
-use async_graphql::{Enum, ID, InputObject};
 use super::date::Date;
+use async_graphql::{Enum, ID, InputObject};
 
 use super::article::ArticleKind;
 use super::ids::{self, NodeType};

@@ -1,7 +1,7 @@
 //! `Quote` and its speaker.
 
-use async_graphql::{Context, ID, Object, Union};
 use super::date::Date;
+use async_graphql::{Context, ID, Object, Union};
 
 use super::article::Article;
 use super::data::{Obj, key};

@@ -151,10 +151,7 @@ async fn read_post(
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            Refusal::new(
-                ErrorCode::BadRequest,
-                "the request body could not be read",
-            )
+            Refusal::new(ErrorCode::BadRequest, "the request body could not be read")
         })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large(limit));
@@ -200,11 +197,7 @@ pub async fn get(
     let params = params.into_inner();
     // Without `query`, a persisted query's hash in `extensions` names the text.
     if params.query.is_none() && params.extensions.is_none() {
-        return Refusal::new(
-            ErrorCode::BadRequest,
-            "missing `query` parameter",
-        )
-        .response(&state);
+        return Refusal::new(ErrorCode::BadRequest, "missing `query` parameter").response(&state);
     }
     let mut request = Request::new(params.query.unwrap_or_default());
     if let Some(extensions) = params.extensions {
@@ -299,8 +292,7 @@ async fn execute(
                 .response(state);
             }
             if rs.is_empty() {
-                return Refusal::new(ErrorCode::BadRequest, "an empty batch")
-                    .response(state);
+                return Refusal::new(ErrorCode::BadRequest, "an empty batch").response(state);
             }
             rs
         }
@@ -310,10 +302,7 @@ async fn execute(
         return check_access(state, None, None)
             .err()
             .unwrap_or_else(|| {
-                Refusal::new(
-                    ErrorCode::Unauthenticated,
-                    "a valid API key is required",
-                )
+                Refusal::new(ErrorCode::Unauthenticated, "a valid API key is required")
             })
             .response(state);
     }
@@ -512,12 +501,10 @@ pub(super) fn admit(
             max_depth: state.config.max_depth,
             max_cost: state.config.max_complexity,
         };
-        limits::check(&shape, text_limits)
-            .map_err(Refusal::from)?;
+        limits::check(&shape, text_limits).map_err(Refusal::from)?;
         cost = limits::cost(&doc, request.operation_name.as_deref(), &request.variables);
         if let Some(cost) = cost {
-            limits::check_cost(cost, text_limits)
-                .map_err(Refusal::from)?;
+            limits::check_cost(cost, text_limits).map_err(Refusal::from)?;
         }
     }
     request.set_parsed_query((*doc).clone());

@@ -99,8 +99,5 @@ fn bad_request(message: &str) -> Refusal {
 
 fn internal(e: impl std::fmt::Display) -> Refusal {
     tracing::error!(error = %e, "persisted document lookup failed");
-    Refusal::new(
-        ErrorCode::Internal,
-        "internal error",
-    )
+    Refusal::new(ErrorCode::Internal, "internal error")
 }

@@ -32,7 +32,9 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use super::AppState;
-use super::graphql::{admit, authenticate, caller, client_ip, rate_limit_message, spend, with_codes};
+use super::graphql::{
+    admit, authenticate, caller, client_ip, rate_limit_message, spend, with_codes,
+};
 use crate::auth::{self, Principal};
 use crate::db::notify;
 use crate::db::request::RequestConn;

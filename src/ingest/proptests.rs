@@ -6,7 +6,9 @@
 
 use proptest::prelude::*;
 
-use super::{Format, ParseError, decode, detect_format, extract, parse_json, parse_ndjson, parse_print};
+use super::{
+    Format, ParseError, decode, detect_format, extract, parse_json, parse_ndjson, parse_print,
+};
 use crate::domain::{ParsedArticle, Span};
 
 const FIXTURES: [&str; 3] = [
@@ -106,9 +108,25 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
             prop::collection::btree_map(
                 prop::sample::select(vec![
-                    "title", "body", "paragraphs", "date", "published_on", "kind", "outlets",
-                    "sources", "section", "byline", "dateline", "tags", "source_url", "url",
-                    "abridged", "language", "name", "page", "publication",
+                    "title",
+                    "body",
+                    "paragraphs",
+                    "date",
+                    "published_on",
+                    "kind",
+                    "outlets",
+                    "sources",
+                    "section",
+                    "byline",
+                    "dateline",
+                    "tags",
+                    "source_url",
+                    "url",
+                    "abridged",
+                    "language",
+                    "name",
+                    "page",
+                    "publication",
                 ])
                 .prop_map(str::to_owned),
                 inner,
