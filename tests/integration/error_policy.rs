@@ -9,18 +9,48 @@ use crate::support::{TestApp, error_code};
 
 /// Every string input the API has, each given a NUL character.
 const NUL_INPUTS: &[(&str, &str)] = &[
-    ("article by slug", "query($s: String!) { article(slug: $s) { id } }"),
+    (
+        "article by slug",
+        "query($s: String!) { article(slug: $s) { id } }",
+    ),
     ("article by id", "query($s: ID!) { article(id: $s) { id } }"),
     ("node", "query($s: ID!) { node(id: $s) { id } }"),
-    ("person by name", "query($s: String!) { person(name: $s) { id } }"),
-    ("organization by name", "query($s: String!) { organization(name: $s) { id } }"),
-    ("people search", "query($s: String!) { people(search: $s) { totalCount } }"),
-    ("cursor", "query($s: String!) { articles(first: 1, after: $s) { totalCount } }"),
-    ("filter", "query($s: String!) { articles(filter: { outlet: $s }) { totalCount } }"),
-    ("nested filter", "query($s: String!) { articles(filter: { not: { or: [{ mentionsPerson: $s }] } }) { totalCount } }"),
-    ("quote filter", "query($s: String!) { quotes(filter: { speaker: $s }) { totalCount } }"),
-    ("search", "query($s: String!) { search(query: $s) { score } }"),
-    ("analytics", "query($s: String!) { topEntities(kind: SPEAKERS, quotes: { search: $s }) { name } }"),
+    (
+        "person by name",
+        "query($s: String!) { person(name: $s) { id } }",
+    ),
+    (
+        "organization by name",
+        "query($s: String!) { organization(name: $s) { id } }",
+    ),
+    (
+        "people search",
+        "query($s: String!) { people(search: $s) { totalCount } }",
+    ),
+    (
+        "cursor",
+        "query($s: String!) { articles(first: 1, after: $s) { totalCount } }",
+    ),
+    (
+        "filter",
+        "query($s: String!) { articles(filter: { outlet: $s }) { totalCount } }",
+    ),
+    (
+        "nested filter",
+        "query($s: String!) { articles(filter: { not: { or: [{ mentionsPerson: $s }] } }) { totalCount } }",
+    ),
+    (
+        "quote filter",
+        "query($s: String!) { quotes(filter: { speaker: $s }) { totalCount } }",
+    ),
+    (
+        "search",
+        "query($s: String!) { search(query: $s) { score } }",
+    ),
+    (
+        "analytics",
+        "query($s: String!) { topEntities(kind: SPEAKERS, quotes: { search: $s }) { name } }",
+    ),
 ];
 
 #[tokio::test]
@@ -40,11 +70,18 @@ async fn nul_characters_in_any_string_input_are_bad_user_input() {
     let (status, body) = app
         .post_json(&json!({ "query": r#"{ article(slug: "a\u0000b") { id } }"# }))
         .await;
-    assert_eq!((status, error_code(&body)), (400, "BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "BAD_USER_INPUT"),
+        "{body:#}"
+    );
     let response = app
         .client
         .get(app.url("/graphql"))
-        .query(&[("query", "query($s: String!) { person(name: $s) { id } }"), ("variables", "{\"s\": \"a\\u0000\"}")])
+        .query(&[
+            ("query", "query($s: String!) { person(name: $s) { id } }"),
+            ("variables", "{\"s\": \"a\\u0000\"}"),
+        ])
         .send()
         .await
         .expect("sent");
@@ -65,7 +102,11 @@ async fn nul_characters_in_mutations_and_exports_are_bad_user_input() {
             json!({ "id": article, "t": "a\u{0}b" }),
         )
         .await;
-    assert_eq!((status, error_code(&body)), (400, "BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "BAD_USER_INPUT"),
+        "{body:#}"
+    );
     let (status, body) = app
         .gql_as(
             &editor,
@@ -73,7 +114,11 @@ async fn nul_characters_in_mutations_and_exports_are_bad_user_input() {
             json!({ "raw": "print PRINT\n\nTitle\u{0}\n\n  • March 1, 2024\n\nBody." }),
         )
         .await;
-    assert_eq!((status, error_code(&body)), (400, "BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "BAD_USER_INPUT"),
+        "{body:#}"
+    );
     // Nothing was written.
     assert_eq!(app.db.count("SELECT count(*) AS n FROM articles").await, 1);
     for query in [
@@ -152,11 +197,18 @@ async fn selections_nest_as_deep_as_the_text_bound_allows_and_no_deeper() {
     // refused like nested text, before async-graphql sees it.
     let mut chain = String::from("{ __type(name: \"Article\") { ...F0 } }");
     for i in 0..70 {
-        chain.push_str(&format!(" fragment F{i} on __Type {{ ofType {{ ...F{} }} }}", i + 1));
+        chain.push_str(&format!(
+            " fragment F{i} on __Type {{ ofType {{ ...F{} }} }}",
+            i + 1
+        ));
     }
     chain.push_str(" fragment F70 on __Type { name }");
     let (status, body) = app.post_json(&json!({ "query": chain })).await;
-    assert_eq!((status, error_code(&body)), (400, "QUERY_TOO_COMPLEX"), "{body:#}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "QUERY_TOO_COMPLEX"),
+        "{body:#}"
+    );
 }
 
 #[tokio::test]

@@ -84,8 +84,16 @@ async fn a_spent_budget_is_refused_with_429_rate_limited_and_retry_after() {
         assert_eq!(answer.body["data"]["__typename"], "Query");
         let reported = &answer.body["extensions"]["rateLimit"];
         assert_eq!(
-            (&reported["cost"], &reported["limit"], &reported["remaining"]),
-            (&json!(1), &json!(3), &json!(left.parse::<u64>().expect("n")))
+            (
+                &reported["cost"],
+                &reported["limit"],
+                &reported["remaining"]
+            ),
+            (
+                &json!(1),
+                &json!(3),
+                &json!(left.parse::<u64>().expect("n"))
+            )
         );
     }
     let refused = typename(&app, addr, None).await;
@@ -176,7 +184,8 @@ async fn a_request_spends_its_cost_and_a_refused_one_spends_nothing() {
     assert_eq!(body["extensions"]["rateLimit"]["cost"], 11);
     assert_eq!(body["extensions"]["rateLimit"]["remaining"], 49);
     // A batch spends the sum of its operations: 11 * 4 = 44 of the 49 left.
-    let batch = json!([{ "query": query }, { "query": query }, { "query": query }, { "query": query }]);
+    let batch =
+        json!([{ "query": query }, { "query": query }, { "query": query }, { "query": query }]);
     let (status, body) = app.post_json(&batch).await;
     assert_eq!(status, 200, "{body:#}");
     assert_eq!(body[0]["extensions"]["rateLimit"]["remaining"], 5);
@@ -202,7 +211,10 @@ async fn websocket_operations_spend_the_same_budget() {
     assert_eq!(typename(&app, app.addr, Some(&reader)).await.status, 200);
     ws.subscribe("1", "{ __typename }", json!({})).await;
     let (id, data) = ws.next_data().await;
-    assert_eq!((id.as_str(), &data["data"]["__typename"]), ("1", &json!("Query")));
+    assert_eq!(
+        (id.as_str(), &data["data"]["__typename"]),
+        ("1", &json!("Query"))
+    );
     ws.subscribe("2", "{ __typename }", json!({})).await;
     let refused = loop {
         let message = ws.next().await.expect("a message");
