@@ -61,6 +61,13 @@ pub struct Config {
     pub http_cache_max_age: u64,
     /// `TRUSTED_DOCUMENTS_ONLY`: run only documents an admin registered.
     pub trusted_documents_only: bool,
+    /// `RATE_LIMIT_COST_PER_MINUTE`: query cost each key or anonymous address may spend
+    /// per minute (0: no limit).
+    pub rate_limit_cost_per_minute: u64,
+    /// `REDIS_URL`: where rate limits are shared between replicas.
+    pub redis_url: String,
+    /// `RATE_LIMIT_KEY_PREFIX`: the start of every Redis key the rate limits write.
+    pub rate_limit_key_prefix: String,
 }
 
 /// How log lines are written.
@@ -82,6 +89,9 @@ impl FromStr for LogFormat {
         }
     }
 }
+
+/// The default Redis, which every machine of ours runs.
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
 
 /// The default database: the local server, database `news_archive`.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://127.0.0.1:5432/news_archive";
@@ -180,6 +190,12 @@ impl Config {
                 "TRUSTED_DOCUMENTS_ONLY",
                 var("TRUSTED_DOCUMENTS_ONLY", "false"),
             )?,
+            rate_limit_cost_per_minute: parse(
+                "RATE_LIMIT_COST_PER_MINUTE",
+                var("RATE_LIMIT_COST_PER_MINUTE", "50000"),
+            )?,
+            redis_url: var("REDIS_URL", DEFAULT_REDIS_URL),
+            rate_limit_key_prefix: var("RATE_LIMIT_KEY_PREFIX", "news-archive:ratelimit:"),
         })
     }
 }
@@ -230,6 +246,8 @@ mod tests {
         assert!(c.anonymous_reads);
         assert!(c.read_database_urls.is_empty());
         assert_eq!(c.db_timeouts.margin, Duration::from_millis(500));
+        assert_eq!(c.rate_limit_cost_per_minute, 50_000);
+        assert_eq!(c.redis_url, DEFAULT_REDIS_URL);
     }
 
     #[test]

@@ -8,6 +8,16 @@
 //!   failures (SQL, paths, driver messages) go to the log with the request id; the client
 //!   sees only the code and a generic message.
 //!
+//! One code is one type of failure, decided where the failure is typed: an [`AppError`] is
+//! built with its code, async-graphql's own errors (parse, validation, argument coercion)
+//! are all `BAD_USER_INPUT`, and a request refused before it runs answers with the HTTP
+//! status of its code ([`ErrorCode::http_status`]), whichever transport or check refused
+//! it. No code is chosen by reading an error's message, with one exception: diesel hides
+//! PostgreSQL's SQLSTATE behind a message, so a statement cancelled by
+//! `statement_timeout` is recognised there ([`is_statement_timeout`]), in this file only.
+//! Input PostgreSQL would refuse (NUL characters in text, dates outside its range) is
+//! refused as `BAD_USER_INPUT` before any statement is built.
+//!
 //! `AppError` deliberately does not implement `Display`: async-graphql converts any
 //! `Display` type into an error without a code, and we want the compiler to route every
 //! `?` in a resolver through [`From<AppError> for async_graphql::Error`].
@@ -17,7 +27,17 @@ use async_graphql::ErrorExtensions;
 /// The stable codes clients can branch on (`extensions.code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
-    /// The request is malformed or an argument is invalid.
+    /// The HTTP request is not a GraphQL request (unreadable body, missing `query`).
+    BadRequest,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// The body is over `MAX_BODY_BYTES`.
+    PayloadTooLarge,
+    /// A mutation sent with GET.
+    MethodNotAllowed,
+    /// A persisted query's hash the server does not know (the client sends the text).
+    PersistedQueryNotFound,
+    /// An argument or input value is invalid.
     BadUserInput,
     /// The thing asked for does not exist.
     NotFound,
@@ -27,6 +47,8 @@ pub enum ErrorCode {
     Forbidden,
     /// Over a depth, cost, alias, field or batch limit.
     QueryTooComplex,
+    /// The caller spent its query cost budget for now (see `Retry-After`).
+    RateLimited,
     /// The request took longer than the statement timeout.
     Timeout,
     /// The database did not answer in time or could not be reached; retry later.
@@ -39,14 +61,40 @@ impl ErrorCode {
     /// The code as sent in `extensions.code`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::BadRequest => "BAD_REQUEST",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::NotFound => "NOT_FOUND",
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Timeout => "TIMEOUT",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status of a request refused with this code before it ran, the same on
+    /// every route (a request that ran answers 200 with its errors beside its data).
+    /// Apollo clients expect `PERSISTED_QUERY_NOT_FOUND` with 200.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::PersistedQueryNotFound => 200,
+            Self::BadRequest | Self::BadUserInput | Self::QueryTooComplex => 400,
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::ServiceUnavailable => 503,
+            Self::Timeout => 504,
         }
     }
 }
@@ -61,6 +109,14 @@ pub struct AppError {
 }
 
 impl AppError {
+    /// An error with this code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// An invalid argument or input.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self {
@@ -124,9 +180,8 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match &err {
             Error::NotFound => Self::not_found("not found"),
-            // 57014: query_canceled, which is what statement_timeout raises.
             Error::DatabaseError(DatabaseErrorKind::Unknown, info)
-                if info.message().contains("statement timeout") =>
+                if is_statement_timeout(&**info) =>
             {
                 tracing::warn!(error = ?err, "statement timeout");
                 Self {
@@ -145,6 +200,12 @@ impl From<diesel::result::Error> for AppError {
             _ => Self::internal(err),
         }
     }
+}
+
+/// Whether PostgreSQL cancelled the statement for `statement_timeout` (SQLSTATE 57014,
+/// which diesel does not expose: its message is all there is).
+fn is_statement_timeout(info: &dyn diesel::result::DatabaseErrorInformation) -> bool {
+    info.message().contains("statement timeout")
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {

@@ -19,6 +19,7 @@ pub mod graphql;
 pub mod http;
 pub mod ingest;
 pub mod load;
+pub mod ratelimit;
 pub mod records;
 pub mod synth;
 pub mod telemetry;

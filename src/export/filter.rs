@@ -77,6 +77,29 @@ fn merge(params: &[(String, String)]) -> AppResult<Map<String, Value>> {
         }
         filter.insert(name, value);
     }
+    // As in the API (`limits::check_request_strings`): no string may hold a NUL (the
+    // JSON of `filter` can carry one as `\u0000`).
+    let mut stack: Vec<(&String, &Value)> = filter.iter().collect();
+    while let Some((name, value)) = stack.pop() {
+        let nul = name.contains('\0')
+            || match value {
+                Value::String(s) => s.contains('\0'),
+                Value::Array(items) => {
+                    stack.extend(items.iter().map(|v| (name, v)));
+                    false
+                }
+                Value::Object(fields) => {
+                    stack.extend(fields.iter());
+                    false
+                }
+                _ => false,
+            };
+        if nul {
+            return Err(AppError::bad_input(
+                "strings must not contain NUL characters (U+0000)",
+            ));
+        }
+    }
     Ok(filter)
 }
 

@@ -1,8 +1,8 @@
 //! Analytics for data teams: timelines, rankings of entities (with their own
 //! timelines), facets, and the ranked search with safe snippets.
 
+use super::date::Date;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
-use chrono::NaiveDate;
 
 use super::article::Article;
 use super::data::{Obj, key};
@@ -44,8 +44,8 @@ pub struct TimeBucket(pub(crate) Obj);
 #[Object]
 impl TimeBucket {
     /// The first day of the bucket.
-    async fn start(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn start(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// Items in the bucket (0 for a bucket without any).

@@ -1,7 +1,9 @@
 //! `Article` and what hangs off it: sources, outlets, sections, tags.
 
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+
+use super::date::Date;
 
 use super::analytics::ArticleFacets;
 use super::data::{Obj, Val, key};
@@ -164,8 +166,8 @@ impl Article {
     }
 
     /// The date the article was published (ISO 8601 date).
-    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// The sources line as written ("Okinawa Times, Ryukyu Shimpo").

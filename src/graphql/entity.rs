@@ -2,8 +2,8 @@
 //! kinds share are declared once ([`entity_object`]); the read statements behind them
 //! are one generic path too (`crate::db::read::entity`).
 
+use super::date::Date;
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::NaiveDate;
 
 use super::article::ArticleConnection;
 use super::data::{Obj, key};
@@ -211,8 +211,8 @@ impl PersonTitle {
     }
 
     /// The date of the article it appeared in.
-    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// The article's global ID.

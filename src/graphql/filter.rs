@@ -1,7 +1,7 @@
 //! Filter inputs of the API and their translation into the database's filters.
 
+use super::date::Date;
 use async_graphql::{Enum, ID, InputObject};
-use chrono::NaiveDate;
 
 use super::article::ArticleKind;
 use super::ids::{self, NodeType};
@@ -44,9 +44,9 @@ pub struct ArticleFilterInput {
     /// (`"exact phrase"`, `-excluded`, `or`).
     pub search: Option<String>,
     /// Published on or after this date.
-    pub published_from: Option<NaiveDate>,
+    pub published_from: Option<Date>,
     /// Published on or before this date.
-    pub published_to: Option<NaiveDate>,
+    pub published_to: Option<Date>,
     /// Appeared in this outlet (slug or name, e.g. "Yomiuri").
     pub outlet: Option<String>,
     /// In this section or any of its sub-sections ("INTERNATIONAL",
@@ -85,9 +85,9 @@ pub struct QuoteFilterInput {
     /// In this article (global ID).
     pub article: Option<ID>,
     /// From articles published on or after this date.
-    pub published_from: Option<NaiveDate>,
+    pub published_from: Option<Date>,
     /// From articles published on or before this date.
-    pub published_to: Option<NaiveDate>,
+    pub published_to: Option<Date>,
     /// Full-text search in the quoted words (web-search syntax).
     pub search: Option<String>,
     /// From articles that mention this person or organization.
@@ -149,8 +149,8 @@ impl ArticleFilterInput {
             .filter(|s| !s.is_empty());
         Ok(db::ArticleFilter {
             search,
-            published_from: self.published_from,
-            published_to: self.published_to,
+            published_from: self.published_from.map(|d| d.0),
+            published_to: self.published_to.map(|d| d.0),
             outlet: self.outlet.clone(),
             section: self.section.clone(),
             tag: self.tag.clone(),
@@ -182,8 +182,8 @@ impl QuoteFilterInput {
                 .as_ref()
                 .map(|id| ids::decode_as(NodeType::Article, id))
                 .transpose()?,
-            published_from: self.published_from,
-            published_to: self.published_to,
+            published_from: self.published_from.map(|d| d.0),
+            published_to: self.published_to.map(|d| d.0),
             search: self
                 .search
                 .as_deref()

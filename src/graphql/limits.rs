@@ -71,6 +71,9 @@ pub struct Cost {
     /// The most times one path through an introspection field goes through a type's
     /// fields, interfaces or possible types: a circular introspection query repeats them.
     pub introspection_cycles: usize,
+    /// The deepest selection, introspection and fragments included: what async-graphql
+    /// and the executor recurse on. Over [`MAX_NESTING`] is refused like nested text.
+    pub nesting: usize,
 }
 
 /// Most passes through a type's fields (or interfaces, input fields, possible types) on
@@ -147,6 +150,8 @@ fn set_cost(
 ) -> Cost {
     let mut total = Cost::default();
     if guard > MAX_WALK_DEPTH {
+        // Deeper than the walk goes is deeper than allowed.
+        total.nesting = MAX_NESTING + 1;
         return total;
     }
     for item in &set.items {
@@ -195,6 +200,7 @@ fn set_cost(
                         children.depth + 1
                     },
                     introspection_cycles: children.introspection_cycles.max(inner.unwrap_or(0)),
+                    nesting: children.nesting + 1,
                 }
             }
             Selection::FragmentSpread(spread) => doc
@@ -221,6 +227,7 @@ fn set_cost(
         total.complexity = total.complexity.saturating_add(cost.complexity);
         total.depth = total.depth.max(cost.depth);
         total.introspection_cycles = total.introspection_cycles.max(cost.introspection_cycles);
+        total.nesting = total.nesting.max(cost.nesting);
     }
     total
 }
@@ -362,6 +369,101 @@ pub fn check_request_nesting(request: &async_graphql::Request) -> AppResult<()> 
     check_variable_nesting(&request.variables)
 }
 
+/// Refuses NUL characters in the request's text, operation name and variables. No
+/// string the API stores or looks up may hold one (PostgreSQL's text cannot), so it is
+/// refused as the caller's error here, once, rather than failing in some statement.
+/// Literals in the text are checked by [`check_document_strings`] once it is parsed.
+pub fn check_request_strings(request: &async_graphql::Request) -> AppResult<()> {
+    if request.query.contains('\0')
+        || request
+            .operation_name
+            .as_deref()
+            .is_some_and(|n| n.contains('\0'))
+    {
+        return Err(nul_refused());
+    }
+    // Iterative: the variables' depth is checked apart, but no walk here recurses.
+    let mut stack: Vec<&async_graphql::Value> = request.variables.values().collect();
+    while let Some(value) = stack.pop() {
+        match value {
+            async_graphql::Value::String(s) if s.contains('\0') => return Err(nul_refused()),
+            async_graphql::Value::List(items) => stack.extend(items),
+            async_graphql::Value::Object(fields) => {
+                if fields.keys().any(|k| k.contains('\0')) {
+                    return Err(nul_refused());
+                }
+                stack.extend(fields.values());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses NUL characters in the string literals of a parsed document (written as
+/// `\u0000` in the text): arguments and directive arguments of every operation and
+/// fragment, and variables' default values.
+pub fn check_document_strings(doc: &ExecutableDocument) -> AppResult<()> {
+    let mut sets: Vec<&SelectionSet> = Vec::new();
+    let mut values: Vec<&RawValue> = Vec::new();
+    let mut constants: Vec<&async_graphql::Value> = Vec::new();
+    for (_, op) in doc.operations.iter() {
+        sets.push(&op.node.selection_set.node);
+        for d in &op.node.directives {
+            values.extend(d.node.arguments.iter().map(|(_, v)| &v.node));
+        }
+        for var in &op.node.variable_definitions {
+            constants.extend(var.node.default_value.as_ref().map(|v| &v.node));
+        }
+    }
+    for fragment in doc.fragments.values() {
+        sets.push(&fragment.node.selection_set.node);
+        for d in &fragment.node.directives {
+            values.extend(d.node.arguments.iter().map(|(_, v)| &v.node));
+        }
+    }
+    while let Some(set) = sets.pop() {
+        for item in &set.items {
+            let directives = match &item.node {
+                Selection::Field(field) => {
+                    values.extend(field.node.arguments.iter().map(|(_, v)| &v.node));
+                    sets.push(&field.node.selection_set.node);
+                    &field.node.directives
+                }
+                Selection::InlineFragment(inline) => {
+                    sets.push(&inline.node.selection_set.node);
+                    &inline.node.directives
+                }
+                Selection::FragmentSpread(spread) => &spread.node.directives,
+            };
+            for d in directives {
+                values.extend(d.node.arguments.iter().map(|(_, v)| &v.node));
+            }
+        }
+    }
+    while let Some(value) = values.pop() {
+        match value {
+            RawValue::String(s) if s.contains('\0') => return Err(nul_refused()),
+            RawValue::List(items) => values.extend(items),
+            RawValue::Object(fields) => values.extend(fields.values()),
+            _ => {}
+        }
+    }
+    while let Some(value) = constants.pop() {
+        match value {
+            async_graphql::Value::String(s) if s.contains('\0') => return Err(nul_refused()),
+            async_graphql::Value::List(items) => constants.extend(items),
+            async_graphql::Value::Object(fields) => constants.extend(fields.values()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn nul_refused() -> AppError {
+    AppError::bad_input("strings must not contain NUL characters (U+0000)")
+}
+
 /// Parses `query` and measures the operation `operation_name` selects (the only one if
 /// none is named). Unparseable text is left to async-graphql, which reports it.
 pub fn inspect(query: &str, operation_name: Option<&str>) -> Option<Shape> {
@@ -404,6 +506,12 @@ pub fn check_cost(cost: Cost, limits: TextLimits) -> AppResult<()> {
         return Err(AppError::too_complex(
             "the introspection query goes round the type graph; ask for each type once",
         ));
+    }
+    if cost.nesting > MAX_NESTING {
+        return Err(AppError::too_complex(format!(
+            "selections nest {} deep (fragments expanded); at most {MAX_NESTING} levels",
+            cost.nesting
+        )));
     }
     if cost.depth > limits.max_depth {
         return Err(AppError::too_complex(format!(
@@ -618,7 +726,8 @@ mod tests {
             Cost {
                 complexity: 11,
                 depth: 3,
-                introspection_cycles: 0
+                introspection_cycles: 0,
+                nesting: 3
             }
         );
         // Defaults and variables give page sizes: 1 + 20 * 2 and 1 + 7 * 2.

@@ -9,7 +9,9 @@
 use async_graphql::{
     Context, Enum, Guard, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+
+use super::date::Date;
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
 use super::article::{Article, ArticleKind};
@@ -172,7 +174,7 @@ pub struct IngestArticleInput {
     /// Where the article was published online; also a date source (`/YYYYMMDD.../`).
     pub source_url: Option<String>,
     /// The publication date, used when the text carries none.
-    pub published_on: Option<NaiveDate>,
+    pub published_on: Option<Date>,
 }
 
 /// Whether `ingestArticle` added an article.
@@ -206,7 +208,7 @@ pub struct UpdateArticleInput {
     /// Translation, summary or original.
     pub kind: Option<ArticleKind>,
     /// The publication date.
-    pub published_on: Option<NaiveDate>,
+    pub published_on: Option<Date>,
     /// The dateline ("BEIJING"); null clears it.
     pub dateline: MaybeUndefined<String>,
     /// Where the article was published online (http or https); null clears it.
@@ -479,7 +481,7 @@ impl MutationRoot {
         };
         let overrides = Overrides {
             source_url: input.source_url.filter(|u| !u.trim().is_empty()),
-            published_on: input.published_on,
+            published_on: input.published_on.map(|d| d.0),
         };
         // Parsing and extraction are CPU work: off the async workers.
         let prepared =
@@ -555,7 +557,7 @@ impl MutationRoot {
         let changes = ArticleChanges {
             title: input.title,
             kind: input.kind.map(ArticleKind::as_db),
-            published_on: input.published_on,
+            published_on: input.published_on.map(|d| d.0),
             dateline: maybe(input.dateline),
             source_url: maybe(input.source_url),
             tags: input.tags,

@@ -1,7 +1,7 @@
 //! `Quote` and its speaker.
 
+use super::date::Date;
 use async_graphql::{Context, ID, Object, Union};
-use chrono::NaiveDate;
 
 use super::article::Article;
 use super::data::{Obj, key};
@@ -110,8 +110,8 @@ impl Quote {
     }
 
     /// The date of the article it appeared in.
-    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<NaiveDate> {
-        self.0.date(key(ctx))
+    async fn published_on(&self, ctx: &Context<'_>) -> AppResult<Date> {
+        self.0.date(key(ctx)).map(Date)
     }
 
     /// Version of the extractor that found it.

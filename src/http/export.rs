@@ -9,14 +9,12 @@
 //! full), so memory stays flat whatever the size. A failure mid-stream aborts the
 //! connection, so a client never mistakes a truncated file for a complete one.
 
-use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
 
 use super::AppState;
 use crate::auth;
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::export::{self, Export};
 
 /// `GET /export/{file}`.
@@ -85,20 +83,5 @@ pub async fn export(
 }
 
 fn refusal(e: &AppError) -> HttpResponse {
-    let status = match e.code {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::BadUserInput | ErrorCode::QueryTooComplex => StatusCode::BAD_REQUEST,
-        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    error_response(status, e.code.as_str(), &e.message)
-}
-
-fn error_response(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
-    }))
+    super::graphql::refusal_response(e.code, &e.message)
 }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub feed: ArticleFeed,
     /// Set when a graceful shutdown begins: websockets close with 1001.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Query cost budgets per key and per anonymous address.
+    pub rate_limiter: crate::ratelimit::RateLimiter,
 }
 
 /// A bound, not yet running, HTTP server.
@@ -62,6 +64,11 @@ impl Server {
         };
         let feed = ArticleFeed::new();
         let database_url = config.database_url.clone();
+        let rate_limiter = crate::ratelimit::RateLimiter::new(
+            config.rate_limit_cost_per_minute,
+            &config.redis_url,
+            &config.rate_limit_key_prefix,
+        );
         let state = web::Data::new(AppState {
             schema: build_schema(&config, db.clone(), feed.clone()),
             db,
@@ -70,6 +77,7 @@ impl Server {
             documents: crate::graphql::limits::DocumentCache::new(1024),
             feed: feed.clone(),
             shutdown: tokio::sync::watch::Sender::new(false),
+            rate_limiter,
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {

@@ -9,7 +9,6 @@
 //!   registered (`archive documents add`) run, sent by hash or as the same text;
 //!   anything else is `FORBIDDEN`, and clients cannot register documents.
 
-use actix_web::http::StatusCode;
 use async_graphql::{Request, Value};
 
 use super::AppState;
@@ -22,6 +21,8 @@ use crate::error::ErrorCode;
 /// one, and in trusted-documents mode refuses anything not registered.
 pub(super) async fn resolve(state: &AppState, request: &mut Request) -> Result<(), Refusal> {
     let hash = requested_hash(request)?;
+    // Checked before a text can be stored; `admit` checks it again for every request.
+    crate::graphql::limits::check_request_strings(request).map_err(Refusal::from)?;
     let trusted_only = state.config.trusted_documents_only;
     if hash.is_none() && !trusted_only {
         return Ok(());
@@ -49,8 +50,7 @@ pub(super) async fn resolve(state: &AppState, request: &mut Request) -> Result<(
         Some(_) => Err(not_trusted()),
         None if trusted_only => Err(not_trusted()),
         None if request.query.is_empty() => Err(Refusal::new(
-            StatusCode::OK,
-            "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::PersistedQueryNotFound,
             "PersistedQueryNotFound",
         )),
         None => {
@@ -88,21 +88,16 @@ fn requested_hash(request: &Request) -> Result<Option<String>, Refusal> {
 
 fn not_trusted() -> Refusal {
     Refusal::new(
-        StatusCode::FORBIDDEN,
-        ErrorCode::Forbidden.as_str(),
+        ErrorCode::Forbidden,
         "this server runs only documents registered by an admin (trusted documents)",
     )
 }
 
 fn bad_request(message: &str) -> Refusal {
-    Refusal::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    Refusal::new(ErrorCode::BadRequest, message)
 }
 
 fn internal(e: impl std::fmt::Display) -> Refusal {
     tracing::error!(error = %e, "persisted document lookup failed");
-    Refusal::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::Internal.as_str(),
-        "internal error",
-    )
+    Refusal::new(ErrorCode::Internal, "internal error")
 }

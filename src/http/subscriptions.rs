@@ -34,10 +34,13 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, watch};
 
 use super::AppState;
-use super::graphql::{admit, authenticate, caller, with_codes};
+use super::graphql::{
+    admit, authenticate, caller, client_ip, rate_limit_message, spend, with_codes,
+};
 use crate::auth::{self, Principal};
 use crate::db::notify;
 use crate::db::request::RequestConn;
+use crate::error::ErrorCode;
 use crate::graphql::subscription::FeedMark;
 
 /// Operations one socket may run at once.
@@ -142,6 +145,7 @@ pub async fn upgrade(
         protocol,
         session,
         principal: from_header,
+        client: client_ip(&req),
         initialised: false,
         running: HashMap::new(),
         generation: 0,
@@ -163,6 +167,8 @@ struct Socket {
     protocol: Protocol,
     session: Session,
     principal: Option<Principal>,
+    /// The peer's address: anonymous operations spend its budget.
+    client: Option<std::net::IpAddr>,
     initialised: bool,
     /// Running operations by id, with the generation that tells a finished operation from
     /// a newer one that reuses its id.
@@ -363,13 +369,29 @@ impl Socket {
             let (code, message) = refusal.parts();
             return self.refuse(&id, code, message.to_owned()).await;
         }
-        let kind = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
-            Ok(admitted) => admitted.kind,
+        let admitted = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
+            Ok(admitted) => admitted,
             Err(refusal) => {
                 let (code, message) = refusal.parts();
                 return self.refuse(&id, code, message.to_owned()).await;
             }
         };
+        let kind = admitted.kind;
+        // Each operation spends its cost once, when it starts, from the same budget as
+        // HTTP requests (a subscription's later events are not charged).
+        let cost = admitted.cost.map_or(1, |c| c.complexity as u64);
+        if let Some(verdict) = spend(&self.state, self.principal.as_ref(), self.client, cost)
+            .await
+            .filter(|v| !v.allowed)
+        {
+            return self
+                .refuse(
+                    &id,
+                    ErrorCode::RateLimited.as_str(),
+                    rate_limit_message(&verdict),
+                )
+                .await;
+        }
         let db = &self.state.db;
         let conn = if kind == Some(OperationType::Mutation) {
             RequestConn::per_use_on(db.write.clone())

@@ -11,6 +11,8 @@ pub mod score;
 mod text;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use chrono::NaiveDate;

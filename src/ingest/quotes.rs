@@ -280,7 +280,10 @@ fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Optio
             // "X and his counterpart Y said": the first of the joined subjects.
             let mut pos = pos;
             while pos > 0 {
-                let between = &text[cands[pos - 1].end..cands[pos].outer_start];
+                // Overlapping mentions (a name inside another's title) have no gap.
+                let Some(between) = text.get(cands[pos - 1].end..cands[pos].outer_start) else {
+                    break;
+                };
                 let words: Vec<&str> = between.split_whitespace().collect();
                 if words.first() == Some(&"and")
                     && words.len() <= 4

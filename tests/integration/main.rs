@@ -3,11 +3,13 @@
 mod caching;
 mod cluster;
 mod data;
+mod error_policy;
 mod export;
 mod foundation;
 mod ingest;
 mod persisted;
 mod protection;
+mod rate_limits;
 mod read_api;
 mod support;
 mod ui;

@@ -252,6 +252,9 @@ pub fn test_config(database_url: &str) -> Config {
     config.http_workers = 1;
     config.pool_size = 4;
     config.demo_articles = 0;
+    // Tests share one address (127.0.0.1) and many run at once: no budget unless a test
+    // sets one (with a key prefix of its own).
+    config.rate_limit_cost_per_minute = 0;
     config
 }
 

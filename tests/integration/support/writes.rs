@@ -84,7 +84,13 @@ impl TestApp {
 
     /// Another server process on this app's database (a second replica).
     pub fn replica(&self) -> Replica {
-        let config = test_config(&self.db.url);
+        self.replica_with(|_| {})
+    }
+
+    /// As [`TestApp::replica`], after `adjust` changed its configuration.
+    pub fn replica_with(&self, adjust: impl FnOnce(&mut news_archive::config::Config)) -> Replica {
+        let mut config = test_config(&self.db.url);
+        adjust(&mut config);
         let pools = news_archive::db::Db::from_config(&config).expect("pools");
         let server = news_archive::http::Server::bind(config, pools).expect("bind");
         let addr = server.addr();
