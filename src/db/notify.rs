@@ -33,7 +33,7 @@ pub const REVOKED_CHANNEL: &str = "api_key_revoked";
 pub const LISTENER_NAME: &str = "archive-feed";
 
 /// The advisory lock that orders feed positions by commit.
-const FEED_LOCK: i64 = 7_412_003;
+pub const FEED_LOCK: i64 = 7_412_003;
 
 /// Adds `article_id` to the feed and notifies the servers. Call it last in the ingest's
 /// transaction: the lock it takes is held until the commit.
