@@ -198,7 +198,7 @@ impl Entities {
 
     /// Draws the real ids and slugs of the new entities and writes them; returns the
     /// provisional-to-real mapping.
-    fn write(self, conn: &mut PgConnection) -> QueryResult<(Vec<i64>, Vec<(i64, String)>)> {
+    fn write(self, conn: &mut PgConnection) -> QueryResult<(Vec<i64>, Vec<NewAlias>)> {
         let ids = allocate(conn, self.kind.table(), self.created.len())?;
         let slugs = entity_slugs(
             conn,
@@ -252,6 +252,9 @@ impl Entities {
         Ok((ids, aliases))
     }
 }
+
+/// An alias to add: the (real) entity and the text.
+type NewAlias = (i64, String);
 
 /// The real id of a possibly provisional one.
 fn real(ids: &[i64], id: i64) -> i64 {
