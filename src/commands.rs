@@ -56,6 +56,31 @@ pub struct IngestArgs {
     /// The date (YYYY-MM-DD), used when the text carries none.
     #[arg(long)]
     pub published_on: Option<NaiveDate>,
+    /// Load in batches (one transaction per batch, prepared on all cores, written with
+    /// COPY) and report per file instead of per article.
+    #[arg(long)]
+    pub bulk: bool,
+    #[command(flatten)]
+    pub batches: BatchArgs,
+}
+
+/// How a bulk load is cut and prepared.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BatchArgs {
+    /// Threads preparing articles (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Articles per batch (one transaction each).
+    #[arg(long, default_value_t = 1000)]
+    pub batch_size: usize,
+}
+
+impl BatchArgs {
+    fn jobs(&self) -> usize {
+        self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        })
+    }
 }
 
 /// Options of `archive extract`.
@@ -81,9 +106,8 @@ pub struct SeedArgs {
     /// The corpus seed; the same seed gives the same articles.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Articles stored in parallel.
-    #[arg(long, default_value_t = 4)]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub batches: BatchArgs,
 }
 
 fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -111,7 +135,22 @@ fn progress(total: Option<u64>) -> ProgressBar {
     };
     bar.set_style(
         ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} articles, {per_sec}, {msg} [{elapsed_precise}]",
+            "{bar:30} {pos}/{len} articles, {per_sec}, ETA {eta}, {msg} [{elapsed_precise}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn progress_bytes(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {binary_bytes}/{binary_total_bytes}, {msg}, ETA {eta} [{elapsed_precise}]",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
@@ -132,6 +171,9 @@ async fn pools(config: &Config, size: usize) -> anyhow::Result<crate::db::Db> {
 /// `archive ingest`: every file in its own transaction(s); a per-file summary; a
 /// non-zero exit when any file failed, after processing the rest.
 pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
+    if args.bulk {
+        return ingest_bulk(config, args).await;
+    }
     let db = pools(&config, 2).await?;
     let mut files = Vec::new();
     for path in &args.paths {
@@ -292,13 +334,46 @@ pub fn extract(args: ExtractArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `archive seed`: generates and ingests a synthetic corpus through the same pipeline.
+/// `archive seed`: generates a synthetic corpus and loads it through the bulk path.
 pub async fn seed(config: Config, args: SeedArgs) -> anyhow::Result<()> {
-    let jobs = args.jobs.max(1);
-    let db = pools(&config, jobs).await?;
+    crate::db::prepare(&config.database_url).await?;
     let bar = progress(Some(args.articles));
     let started = Instant::now();
-    let summary = seed_corpus(&db, args.articles, args.seed, jobs, &bar).await?;
+    let options = load::BulkOptions {
+        jobs: args.batches.jobs(),
+        batch_size: args.batches.batch_size,
+        fast_commit: true,
+        overrides: Overrides::default(),
+    };
+    let (url, seed, count) = (config.database_url.clone(), args.seed, args.articles);
+    let worker_bar = bar.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        let source: Arc<str> = Arc::from("seed");
+        let inputs = (0..count).map(move |index| load::BulkInput {
+            file: 0,
+            label: format!("seed:{index}"),
+            source: source.clone(),
+            work: load::BulkWork::Generated { seed, index },
+            size: 1,
+        });
+        let mut summary = SeedSummary::default();
+        load::bulk_load(&url, inputs, &options, |outcomes| {
+            for outcome in outcomes {
+                match outcome.result {
+                    Ok(Stored::Created { .. }) => summary.created += 1,
+                    Ok(Stored::Unchanged { .. }) => summary.unchanged += 1,
+                    Err(e) => {
+                        tracing::warn!(article = %outcome.label, error = %e, "generated article failed");
+                        summary.failed += 1;
+                    }
+                }
+                worker_bar.inc(1);
+            }
+        })
+        .map(|()| summary)
+    })
+    .await
+    .context("seed")??;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(
@@ -312,6 +387,219 @@ pub async fn seed(config: Config, args: SeedArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} generated article(s) failed", summary.failed);
     }
     Ok(())
+}
+
+/// `archive ingest --bulk`: batches of articles across files, one transaction per batch;
+/// a line per file (and per failed article), a non-zero exit when any failed.
+async fn ingest_bulk(config: Config, args: IngestArgs) -> anyhow::Result<()> {
+    crate::db::prepare(&config.database_url).await?;
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            files.push(PathBuf::from("-"));
+        } else {
+            files_under(path, &mut files)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+        }
+    }
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let bar = progress_bytes(total);
+    let options = load::BulkOptions {
+        jobs: args.batches.jobs(),
+        batch_size: args.batches.batch_size,
+        fast_commit: false,
+        overrides: Overrides {
+            source_url: args.source_url.clone(),
+            published_on: args.published_on,
+        },
+    };
+    let format = args.format.format();
+    let url = config.database_url.clone();
+    let worker_bar = bar.clone();
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let counts = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut report = BulkReport::new(names.clone());
+        let inputs = bulk_inputs(&files, &names, format);
+        load::bulk_load(&url, inputs, &options, |outcomes| {
+            for outcome in outcomes {
+                worker_bar.inc(outcome.size);
+                if let Some(line) = report.add(outcome) {
+                    worker_bar.suspend(|| println!("{line}"));
+                }
+            }
+            let done = report.total();
+            worker_bar.set_message(format!(
+                "{done} articles, {:.0}/s",
+                done as f64 / started.elapsed().as_secs_f64().max(1e-9)
+            ));
+        })?;
+        if let Some(line) = report.finish() {
+            worker_bar.suspend(|| println!("{line}"));
+        }
+        Ok::<_, LoadError>(report.counts)
+    })
+    .await
+    .context("ingest")??;
+    bar.finish_and_clear();
+    let (created, unchanged, failed) = counts;
+    println!("{created} created, {unchanged} unchanged, {failed} failed");
+    if failed > 0 {
+        anyhow::bail!("{failed} input(s) failed");
+    }
+    Ok(())
+}
+
+/// The inputs of `ingest --bulk`, read lazily: a file whole, or NDJSON line by line.
+fn bulk_inputs<'a>(
+    files: &'a [PathBuf],
+    names: &'a [String],
+    format: Option<Format>,
+) -> impl Iterator<Item = load::BulkInput> + 'a {
+    files.iter().enumerate().flat_map(move |(file, path)| {
+        let name = names[file].clone();
+        let source: Arc<str> = Arc::from(name.as_str());
+        let input = move |label: String, work: load::BulkWork, size: u64| load::BulkInput {
+            file,
+            label,
+            source: source.clone(),
+            work,
+            size,
+        };
+        let reader: std::io::Result<Box<dyn Read>> = if name == "-" {
+            Ok(Box::new(std::io::stdin().lock()))
+        } else {
+            std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>)
+        };
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let items: Box<dyn Iterator<Item = load::BulkInput>> =
+            match reader.and_then(|r| records::open(r, format)) {
+                Err(e) => Box::new(std::iter::once(input(
+                    name,
+                    load::BulkWork::Failed(LoadError::Io(e.to_string())),
+                    size,
+                ))),
+                Ok(Records::TooLarge(big)) => Box::new(std::iter::once(input(
+                    name,
+                    load::BulkWork::Failed(
+                        ParseError::TooLarge {
+                            size: big,
+                            limit: MAX_INPUT_BYTES,
+                        }
+                        .into(),
+                    ),
+                    size,
+                ))),
+                Ok(Records::Whole(bytes)) => Box::new(std::iter::once(input(
+                    name,
+                    load::BulkWork::Bytes { bytes, format },
+                    size,
+                ))),
+                Ok(Records::Lines(lines)) => Box::new(
+                    lines
+                        .enumerate()
+                        .map_while(move |(i, line)| {
+                            let label = format!("{name}:{}", i + 1);
+                            Some(match line {
+                                Err(e) => (
+                                    true,
+                                    input(
+                                        label,
+                                        load::BulkWork::Failed(LoadError::Io(e.to_string())),
+                                        0,
+                                    ),
+                                ),
+                                Ok(Err(e)) => {
+                                    (false, input(label, load::BulkWork::Failed(e.into()), 0))
+                                }
+                                Ok(Ok(bytes)) => {
+                                    let n = bytes.len() as u64 + 1;
+                                    let work = load::BulkWork::Bytes {
+                                        bytes,
+                                        format: Some(Format::Json),
+                                    };
+                                    (false, input(label, work, n))
+                                }
+                            })
+                        })
+                        // A read error ends the file after reporting it.
+                        .scan(false, |stop, (last, item)| {
+                            if *stop {
+                                return None;
+                            }
+                            *stop = last;
+                            Some(item)
+                        }),
+                ),
+            };
+        items
+    })
+}
+
+/// Per-file counts of a bulk ingest; a file's line is printed once a later file's
+/// articles arrive (inputs come in order), the failures as they come.
+struct BulkReport {
+    names: Vec<String>,
+    current: Option<(usize, usize, usize, usize)>,
+    counts: (usize, usize, usize),
+}
+
+impl BulkReport {
+    fn new(names: Vec<String>) -> Self {
+        Self {
+            names,
+            current: None,
+            counts: (0, 0, 0),
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.counts.0 + self.counts.1 + self.counts.2
+    }
+
+    fn file_line(&self) -> Option<String> {
+        self.current.map(|(file, created, unchanged, failed)| {
+            format!(
+                "{}: {created} created, {unchanged} unchanged, {failed} failed",
+                self.names[file]
+            )
+        })
+    }
+
+    /// Counts an outcome; a line to print, if any.
+    fn add(&mut self, outcome: load::BulkOutcome) -> Option<String> {
+        let mut lines = Vec::new();
+        if self.current.is_some_and(|(file, ..)| file != outcome.file) {
+            lines.extend(self.file_line());
+            self.current = None;
+        }
+        let entry = self.current.get_or_insert((outcome.file, 0, 0, 0));
+        match outcome.result {
+            Ok(Stored::Created { .. }) => {
+                entry.1 += 1;
+                self.counts.0 += 1;
+            }
+            Ok(Stored::Unchanged { .. }) => {
+                entry.2 += 1;
+                self.counts.1 += 1;
+            }
+            Err(e) => {
+                entry.3 += 1;
+                self.counts.2 += 1;
+                lines.push(format!("{}: error: {e}", outcome.label));
+            }
+        }
+        (!lines.is_empty()).then(|| lines.join("\n"))
+    }
+
+    fn finish(&mut self) -> Option<String> {
+        let line = self.file_line();
+        self.current = None;
+        line
+    }
 }
 
 /// Counts of a seeding run.

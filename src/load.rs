@@ -222,3 +222,253 @@ pub async fn reextract(
     }
     Ok(summary)
 }
+
+/// What one input of a bulk load is.
+#[derive(Debug)]
+pub enum BulkWork {
+    /// A file's bytes or one NDJSON line: one article or more.
+    Bytes {
+        /// The input.
+        bytes: Vec<u8>,
+        /// How to read it; told from the content when `None`.
+        format: Option<Format>,
+    },
+    /// Article `index` of the synthetic corpus `seed` (generated while preparing).
+    Generated {
+        /// The corpus.
+        seed: u64,
+        /// The article.
+        index: u64,
+    },
+    /// An input that could not even be read.
+    Failed(LoadError),
+}
+
+/// One input of a bulk load, with where it came from.
+#[derive(Debug)]
+pub struct BulkInput {
+    /// The index of its file among the load's files (for the per-file report).
+    pub file: usize,
+    /// How it is named in the report (`file`, `file:line`).
+    pub label: String,
+    /// `raw_documents.source_name`.
+    pub source: std::sync::Arc<str>,
+    /// What to prepare.
+    pub work: BulkWork,
+    /// Its size in bytes, for the progress bar.
+    pub size: u64,
+}
+
+/// What became of one article of a bulk load.
+#[derive(Debug)]
+pub struct BulkOutcome {
+    /// Its file (see [`BulkInput::file`]).
+    pub file: usize,
+    /// Its label (with `:N` when its input held several articles).
+    pub label: String,
+    /// Stored, or why not.
+    pub result: Result<Stored, LoadError>,
+    /// The size of its input (on its input's first article only).
+    pub size: u64,
+}
+
+/// How a bulk load runs.
+#[derive(Debug, Clone)]
+pub struct BulkOptions {
+    /// Threads preparing articles (decode, parse, extract) while the previous batch is
+    /// written.
+    pub jobs: usize,
+    /// Inputs per batch (one transaction).
+    pub batch_size: usize,
+    /// Commit without waiting for the WAL flush (for generated data, which can be
+    /// generated again: a crash loses the last batches, never consistency).
+    pub fast_commit: bool,
+    /// Values given from outside the texts.
+    pub overrides: Overrides,
+}
+
+struct PreparedInput {
+    file: usize,
+    label: String,
+    source: std::sync::Arc<str>,
+    result: Result<Prepared, LoadError>,
+    size: u64,
+}
+
+fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> {
+    let results = match input.work {
+        BulkWork::Bytes { bytes, format } => prepare_bytes(&bytes, format, overrides),
+        BulkWork::Generated { seed, index } => {
+            let generated = crate::synth::generate(seed, index);
+            prepare_text(&generated.text, Some(Format::Print), overrides)
+        }
+        BulkWork::Failed(e) => vec![Err(e)],
+    };
+    let many = results.len() > 1;
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, result)| PreparedInput {
+            file: input.file,
+            label: if many {
+                format!("{}:{}", input.label, i + 1)
+            } else {
+                input.label.clone()
+            },
+            source: input.source.clone(),
+            result,
+            size: if i == 0 { input.size } else { 0 },
+        })
+        .collect()
+}
+
+/// Prepares a batch's inputs on `jobs` threads, keeping their order.
+fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> Vec<PreparedInput> {
+    let per_thread = inputs.len().div_ceil(jobs.max(1)).max(1);
+    let mut parts: Vec<Vec<BulkInput>> = Vec::new();
+    let mut inputs = inputs.into_iter().peekable();
+    while inputs.peek().is_some() {
+        parts.push(inputs.by_ref().take(per_thread).collect());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                s.spawn(move || {
+                    part.into_iter()
+                        .flat_map(|input| prepare_input(input, overrides))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The connection of a bulk load, and when to refresh the planner's statistics.
+struct BulkWriter {
+    conn: diesel::PgConnection,
+    batches: u64,
+    next_analyze: u64,
+}
+
+impl BulkWriter {
+    fn connect(database_url: &str, fast_commit: bool) -> Result<Self, LoadError> {
+        use diesel::Connection;
+        let mut conn = diesel::PgConnection::establish(database_url)
+            .map_err(|e| LoadError::Pool(e.to_string()))?;
+        if fast_commit {
+            diesel::connection::SimpleConnection::batch_execute(
+                &mut conn,
+                "SET synchronous_commit = off",
+            )?;
+        }
+        Ok(Self {
+            conn,
+            batches: 0,
+            next_analyze: 1,
+        })
+    }
+
+    /// Writes a batch in one transaction. When it fails, its articles are written one by
+    /// one, so that one bad article fails alone and the others are kept.
+    fn write(&mut self, batch: Vec<PreparedInput>) -> Vec<BulkOutcome> {
+        let ready: Vec<(usize, &Prepared, &str)> = batch
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.result.as_ref().ok().map(|r| (i, r, &*p.source)))
+            .collect();
+        let articles: Vec<crate::db::bulk::Article> = ready
+            .iter()
+            .map(|(_, p, source)| crate::db::bulk::Article {
+                raw: RawInput {
+                    content: &p.raw,
+                    format: p.format,
+                    source_name: Some(source),
+                },
+                article: &p.article,
+                published_on: p.published_on,
+                extraction: &p.extraction,
+            })
+            .collect();
+        let mut stored: Vec<Option<Result<Stored, LoadError>>> =
+            (0..batch.len()).map(|_| None).collect();
+        match crate::db::bulk::write_batch(&mut self.conn, &articles) {
+            Ok(outcomes) => {
+                for ((i, _, _), outcome) in ready.iter().zip(outcomes) {
+                    stored[*i] = Some(Ok(outcome));
+                }
+            }
+            Err(e) if articles.len() == 1 => stored[ready[0].0] = Some(Err(e.into())),
+            Err(e) => {
+                tracing::warn!(error = %e, "a batch failed; writing its articles one by one");
+                for ((i, _, _), article) in ready.iter().zip(&articles) {
+                    let one =
+                        crate::db::bulk::write_batch(&mut self.conn, std::slice::from_ref(article));
+                    stored[*i] = Some(one.map_err(Into::into).and_then(|mut v| {
+                        v.pop()
+                            .ok_or(LoadError::Database(diesel::result::Error::NotFound))
+                    }));
+                }
+            }
+        }
+        self.batches += 1;
+        if self.batches == self.next_analyze {
+            // Autovacuum may be off: without statistics the planner would keep treating
+            // the growing tables as empty. After batches 1, 4, 16, 64, ...
+            if let Err(e) = crate::db::bulk::analyze(&mut self.conn) {
+                tracing::warn!(error = %e, "ANALYZE failed");
+            }
+            self.next_analyze *= 4;
+        }
+        batch
+            .into_iter()
+            .zip(stored)
+            .map(|(p, s)| BulkOutcome {
+                file: p.file,
+                label: p.label,
+                result: match (p.result, s) {
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Some(r)) => r,
+                    (Ok(_), None) => Err(LoadError::Database(diesel::result::Error::NotFound)),
+                },
+                size: p.size,
+            })
+            .collect()
+    }
+}
+
+/// Loads `inputs` in batches: each batch is prepared on `jobs` threads while the previous
+/// one is written ([`crate::db::bulk`], one transaction per batch). `on_batch` gets each
+/// batch's outcomes, in input order. Blocking: run it off the async runtime.
+pub fn bulk_load(
+    database_url: &str,
+    inputs: impl Iterator<Item = BulkInput>,
+    options: &BulkOptions,
+    mut on_batch: impl FnMut(Vec<BulkOutcome>) + Send,
+) -> Result<(), LoadError> {
+    let mut writer = BulkWriter::connect(database_url, options.fast_commit)?;
+    let mut inputs = inputs.peekable();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PreparedInput>>(1);
+        let writing = s.spawn(move || {
+            for batch in rx {
+                on_batch(writer.write(batch));
+            }
+        });
+        while inputs.peek().is_some() {
+            let chunk: Vec<BulkInput> = inputs.by_ref().take(options.batch_size.max(1)).collect();
+            let prepared = prepare_batch(chunk, options.jobs, &options.overrides);
+            if tx.send(prepared).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        writing
+            .join()
+            .map_err(|_| LoadError::Io("the bulk writer stopped".into()))
+    })
+}

@@ -4,6 +4,7 @@
 
 pub mod api_key;
 pub mod article;
+pub mod bulk;
 pub mod correction;
 pub mod edit;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod raw;
 pub mod read;
 pub mod replicas;
 pub mod request;
+pub mod rules;
 pub mod schema;
 pub mod sql;
 pub mod store;

@@ -36,7 +36,7 @@ pub const LISTENER_NAME: &str = "archive-feed";
 const SETUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The advisory lock that orders feed positions by commit.
-const FEED_LOCK: i64 = 7_412_003;
+pub const FEED_LOCK: i64 = 7_412_003;
 
 /// Adds `article_id` to the feed and notifies the servers. Call it last in the ingest's
 /// transaction: the lock it takes is held until the commit.

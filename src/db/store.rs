@@ -1,9 +1,11 @@
 //! Writing an ingested article: the raw text, the article, its outlets, section,
 //! authors, and everything extracted from it, resolved against the archive's people and
 //! organizations. The caller runs [`store_article`] inside one transaction per article.
+//! What the rows are (slugs, dedup, entity resolution) is decided by [`super::rules`],
+//! which the bulk path ([`super::bulk`]) applies to whole batches.
 //!
 //! The number of statements per article is fixed (names are resolved in bulk with
-//! arrays), so bulk loads stay fast.
+//! arrays).
 
 use std::collections::HashMap;
 
@@ -13,8 +15,9 @@ use diesel::sql_types::{Array, BigInt, Bool, Date, Int4, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
+use super::rules::{self, EntityKind};
 use super::schema::{mentions, person_titles, quotes};
-use crate::domain::{ArticleKind, Extraction, ParsedArticle, Speaker};
+use crate::domain::{Extraction, ParsedArticle};
 
 /// Where a raw text came from and how it was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +29,8 @@ pub enum RawFormat {
 }
 
 impl RawFormat {
-    fn as_db(self) -> &'static str {
+    /// The value stored in `raw_documents.format`.
+    pub fn as_db(self) -> &'static str {
         match self {
             Self::Print => "PRINT",
             Self::Json => "JSON",
@@ -169,7 +173,7 @@ pub async fn store_article(
     }
 
     let section_id = upsert_section_path(conn, &article.section).await?;
-    let base_slug = slugify(&format!("{published_on} {}", article.title), 90);
+    let base_slug = rules::article_base_slug(published_on, &article.title);
     let new = NewArticleRow {
         raw_id,
         article,
@@ -197,13 +201,15 @@ pub async fn store_article(
     store_tags(conn, article_id, &article.tags).await?;
     if !article.byline.is_empty() {
         let authors = resolve_people(conn, &article.byline, &[]).await?;
+        let (people, positions): (Vec<i64>, Vec<i16>) =
+            rules::authors(&authors).into_iter().unzip();
         diesel::sql_query(
             "INSERT INTO article_authors (article_id, person_id, position)
-             SELECT $1, p, (o - 1)::smallint FROM unnest($2::bigint[]) WITH ORDINALITY AS t(p, o)
-             ON CONFLICT DO NOTHING",
+             SELECT $1, p, o FROM unnest($2::bigint[], $3::smallint[]) AS t(p, o)",
         )
         .bind::<BigInt, _>(article_id)
-        .bind::<Array<BigInt>, _>(&authors)
+        .bind::<Array<BigInt>, _>(&people)
+        .bind::<Array<diesel::sql_types::SmallInt>, _>(&positions)
         .execute(conn)
         .await?;
     }
@@ -219,22 +225,7 @@ pub async fn store_article(
     })
 }
 
-/// Where the resolved date came from (`articles.date_source`): the page itself, the source
-/// URL, or else it was given from outside (`--published-on`, `publishedOn`).
-pub fn date_source(article: &ParsedArticle, published_on: NaiveDate) -> &'static str {
-    if article.published_on == Some(published_on) {
-        "text"
-    } else if article
-        .source_url
-        .as_deref()
-        .and_then(crate::ingest::date_from_source_url)
-        == Some(published_on)
-    {
-        "source_url"
-    } else {
-        "given"
-    }
-}
+pub use super::rules::date_source;
 
 /// The values of a new `articles` row but its slug.
 struct NewArticleRow<'a> {
@@ -253,11 +244,6 @@ async fn insert_article(
     slug: &str,
 ) -> QueryResult<Option<i64>> {
     let article = new.article;
-    let word_count: usize = article
-        .paragraphs
-        .iter()
-        .map(|p| p.split_whitespace().count())
-        .sum();
     let inserted: Option<IdRow> = diesel::sql_query(
         "INSERT INTO articles (slug, raw_document_id, title, kind, published_on, publication,
              section_id, dateline, paragraphs, abridged, source_url, language, original_language,
@@ -268,17 +254,17 @@ async fn insert_article(
     .bind::<Text, _>(slug)
     .bind::<BigInt, _>(new.raw_id)
     .bind::<Text, _>(&article.title)
-    .bind::<Text, _>(kind_db(article.kind))
+    .bind::<Text, _>(rules::kind_db(article.kind))
     .bind::<Date, _>(new.published_on)
     .bind::<Nullable<Text>, _>(article.publication.as_deref())
     .bind::<Nullable<BigInt>, _>(new.section_id)
-    .bind::<Nullable<Text>, _>(article.dateline.as_deref().filter(|d| !d.is_empty()))
+    .bind::<Nullable<Text>, _>(rules::dateline(article))
     .bind::<Array<Text>, _>(&article.paragraphs)
     .bind::<Bool, _>(article.abridged)
     .bind::<Nullable<Text>, _>(article.source_url.as_deref())
     .bind::<Text, _>(&article.language)
     .bind::<Nullable<Text>, _>(article.original_language.as_deref())
-    .bind::<Int4, _>(i32::try_from(word_count).unwrap_or(i32::MAX))
+    .bind::<Int4, _>(rules::word_count(article))
     .bind::<Text, _>(new.extractor_version)
     .bind::<diesel::sql_types::Bytea, _>(new.content_hash)
     .bind::<Bool, _>(article.title_derived)
@@ -301,14 +287,6 @@ async fn add_capture(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-fn kind_db(kind: ArticleKind) -> &'static str {
-    match kind {
-        ArticleKind::Translation => "TRANSLATION",
-        ArticleKind::Summary => "SUMMARY",
-        ArticleKind::Original => "ORIGINAL",
-    }
 }
 
 /// Replaces everything extracted for an article (mentions, titles, quotes) with a new
@@ -365,38 +343,20 @@ async fn store_extraction(
         title: Option<&'a str>,
         extractor_version: &'a str,
     }
-    let mut rows = Vec::new();
-    for (person, id) in extraction.people.iter().zip(&person_ids) {
-        for m in &person.mentions {
-            rows.push(NewMention {
-                article_id,
-                person_id: Some(*id),
-                organization_id: None,
-                paragraph: m.span.paragraph as i32,
-                start_offset: m.span.start as i32,
-                end_offset: m.span.end as i32,
-                surface: &m.surface,
-                title: m.title.as_deref().filter(|t| !t.is_empty()),
-                extractor_version: version,
-            });
-        }
-    }
-    for (org, id) in extraction.organizations.iter().zip(&org_ids) {
-        for m in &org.mentions {
-            rows.push(NewMention {
-                article_id,
-                person_id: None,
-                organization_id: Some(*id),
-                paragraph: m.span.paragraph as i32,
-                start_offset: m.span.start as i32,
-                end_offset: m.span.end as i32,
-                surface: &m.surface,
-                title: m.title.as_deref().filter(|t| !t.is_empty()),
-                extractor_version: version,
-            });
-        }
-    }
-    rows.retain(|r| r.end_offset > r.start_offset && !r.surface.is_empty());
+    let rows: Vec<NewMention> = rules::mention_rows(extraction, &person_ids, &org_ids)
+        .into_iter()
+        .map(|m| NewMention {
+            article_id,
+            person_id: m.person_id,
+            organization_id: m.organization_id,
+            paragraph: m.paragraph,
+            start_offset: m.start_offset,
+            end_offset: m.end_offset,
+            surface: m.surface,
+            title: m.title,
+            extractor_version: version,
+        })
+        .collect();
     if !rows.is_empty() {
         diesel::insert_into(mentions::table)
             .values(&rows)
@@ -413,21 +373,14 @@ async fn store_extraction(
         published_on: NaiveDate,
         extractor_version: &'a str,
     }
-    let titles: Vec<NewTitle> = extraction
-        .people
-        .iter()
-        .zip(&person_ids)
-        .flat_map(|(p, id)| {
-            p.titles
-                .iter()
-                .filter(|t| !t.is_empty())
-                .map(move |t| NewTitle {
-                    person_id: *id,
-                    article_id,
-                    title: t,
-                    published_on,
-                    extractor_version: version,
-                })
+    let titles: Vec<NewTitle> = rules::title_rows(extraction, &person_ids)
+        .into_iter()
+        .map(|(person_id, title)| NewTitle {
+            person_id,
+            article_id,
+            title,
+            published_on,
+            extractor_version: version,
         })
         .collect();
     if !titles.is_empty() {
@@ -455,31 +408,22 @@ async fn store_extraction(
         confidence: f32,
         extractor_version: &'a str,
     }
-    let new_quotes: Vec<NewQuote> = extraction
-        .quotes
-        .iter()
-        .filter(|q| !q.text.is_empty() && q.span.end > q.span.start)
-        .map(|q| {
-            let (person, org, description) = match &q.speaker {
-                Speaker::Person(i) => (person_ids.get(*i).copied(), None, None),
-                Speaker::Organization(i) => (None, org_ids.get(*i).copied(), None),
-                Speaker::Unnamed(d) => (None, None, Some(d.as_str()).filter(|d| !d.is_empty())),
-            };
-            NewQuote {
-                article_id,
-                published_on,
-                paragraph: q.span.paragraph as i32,
-                start_offset: q.span.start as i32,
-                end_offset: q.span.end as i32,
-                text: &q.text,
-                speaker_person_id: person,
-                speaker_organization_id: org,
-                speaker_description: description,
-                cue: q.cue.as_deref().map(str::trim).filter(|c| !c.is_empty()),
-                is_fragment: q.fragment,
-                confidence: q.confidence.clamp(0.0, 1.0),
-                extractor_version: version,
-            }
+    let new_quotes: Vec<NewQuote> = rules::quote_rows(extraction, &person_ids, &org_ids)
+        .into_iter()
+        .map(|q| NewQuote {
+            article_id,
+            published_on,
+            paragraph: q.paragraph,
+            start_offset: q.start_offset,
+            end_offset: q.end_offset,
+            text: q.text,
+            speaker_person_id: q.speaker_person_id,
+            speaker_organization_id: q.speaker_organization_id,
+            speaker_description: q.speaker_description,
+            cue: q.cue,
+            is_fragment: q.is_fragment,
+            confidence: q.confidence,
+            extractor_version: version,
         })
         .collect();
     if !new_quotes.is_empty() {
@@ -523,24 +467,14 @@ async fn upsert_section_path(
     path: &[String],
 ) -> QueryResult<Option<i64>> {
     let mut parent: Option<i64> = None;
-    let mut full = String::new();
-    for (depth, name) in path
-        .iter()
-        .map(|n| n.trim())
-        .filter(|n| !n.is_empty())
-        .enumerate()
-    {
-        if !full.is_empty() {
-            full.push_str(" > ");
-        }
-        full.push_str(name);
+    for level in rules::section_levels(path) {
         // Read first, insert with DO NOTHING when missing, read again: an upsert that
         // updates would lock the shared row until commit and serialize every concurrent
         // ingest in the same section; a read in the inserting statement could miss a row
         // committed concurrently.
         let find = || {
             diesel::sql_query("SELECT id FROM sections WHERE path = $1")
-                .bind::<Text, _>(full.clone())
+                .bind::<Text, _>(level.path.clone())
         };
         let row: IdRow = match find().get_result(conn).await.optional()? {
             Some(row) => row,
@@ -550,9 +484,9 @@ async fn upsert_section_path(
                      ON CONFLICT (path) DO NOTHING",
                 )
                 .bind::<Nullable<BigInt>, _>(parent)
-                .bind::<Text, _>(name)
-                .bind::<Text, _>(&full)
-                .bind::<Int4, _>(depth as i32 + 1)
+                .bind::<Text, _>(&level.name)
+                .bind::<Text, _>(&level.path)
+                .bind::<Int4, _>(level.depth)
                 .execute(conn)
                 .await?;
                 find().get_result(conn).await?
@@ -568,18 +502,10 @@ async fn store_outlets(
     article_id: i64,
     article: &ParsedArticle,
 ) -> QueryResult<()> {
-    let mut names = Vec::new();
-    let mut slugs = Vec::new();
-    let mut pages: Vec<Option<String>> = Vec::new();
-    for outlet in &article.outlets {
-        let slug = slugify(&outlet.name, 60);
-        if slug.is_empty() || slugs.contains(&slug) {
-            continue;
-        }
-        names.push(outlet.name.trim().to_owned());
-        slugs.push(slug);
-        pages.push(outlet.page.clone().filter(|p| !p.is_empty()));
-    }
+    let outlets = rules::outlets(article);
+    let names: Vec<&str> = outlets.iter().map(|o| o.name.as_str()).collect();
+    let slugs: Vec<&str> = outlets.iter().map(|o| o.slug.as_str()).collect();
+    let pages: Vec<Option<&str>> = outlets.iter().map(|o| o.page.as_deref()).collect();
     if names.is_empty() {
         return Ok(());
     }
@@ -629,15 +555,7 @@ async fn store_tags(
     article_id: i64,
     tags: &[String],
 ) -> QueryResult<()> {
-    let mut names = Vec::new();
-    let mut slugs = Vec::new();
-    for tag in tags {
-        let slug = slugify(tag, 60);
-        if !slug.is_empty() && !slugs.contains(&slug) {
-            names.push(tag.trim().to_owned());
-            slugs.push(slug);
-        }
-    }
+    let (names, slugs): (Vec<String>, Vec<String>) = rules::tags(tags).into_iter().unzip();
     if names.is_empty() {
         return Ok(());
     }
@@ -670,7 +588,7 @@ pub async fn resolve_people(
     names: &[String],
     extra_aliases: &[Vec<String>],
 ) -> QueryResult<Vec<i64>> {
-    resolve_entities(conn, EntityTable::People, names, &[], extra_aliases).await
+    resolve_entities(conn, EntityKind::People, names, &[], extra_aliases).await
 }
 
 async fn resolve_organizations(
@@ -696,89 +614,25 @@ async fn resolve_organizations(
             a
         })
         .collect();
-    let ids = resolve_entities(
-        conn,
-        EntityTable::Organizations,
-        &names,
-        &acronyms,
-        &aliases,
-    )
-    .await?;
+    let ids =
+        resolve_entities(conn, EntityKind::Organizations, &names, &acronyms, &aliases).await?;
     // Kind, acronym and country fill in where the archive has none yet.
-    let kinds: Vec<&str> = extraction
-        .organizations
-        .iter()
-        .map(|o| crate::domain::OrgKind::as_db(o.kind))
-        .collect();
-    let countries: Vec<Option<String>> = extraction
-        .organizations
-        .iter()
-        .map(|o| o.country.clone())
-        .collect();
     if !ids.is_empty() {
-        diesel::sql_query(
-            "UPDATE organizations o SET
-                 acronym = COALESCE(o.acronym, NULLIF(t.acronym, o.name)),
-                 kind = CASE WHEN o.kind = 'OTHER' THEN t.kind ELSE o.kind END,
-                 country = COALESCE(o.country, t.country)
-             FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, acronym, kind, country)
-             WHERE o.id = t.id
-               AND (o.acronym IS NULL AND t.acronym IS NOT NULL AND t.acronym <> o.name
-                    OR o.kind = 'OTHER' AND t.kind <> 'OTHER'
-                    OR o.country IS NULL AND t.country IS NOT NULL)",
-        )
-        .bind::<Array<BigInt>, _>(&ids)
-        .bind::<Array<Nullable<Text>>, _>(&acronyms)
-        .bind::<Array<Text>, _>(&kinds)
-        .bind::<Array<Nullable<Text>>, _>(&countries)
-        .execute(conn)
-        .await?;
+        let fills: Vec<rules::OrgFill> = rules::organization_fills(extraction).collect();
+        diesel::sql_query(rules::FILL_ORGANIZATIONS_SQL)
+            .bind::<Array<BigInt>, _>(&ids)
+            .bind::<Array<Nullable<Text>>, _>(fills.iter().map(|f| f.acronym).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(fills.iter().map(|f| f.kind).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Text>>, _>(fills.iter().map(|f| f.country).collect::<Vec<_>>())
+            .execute(conn)
+            .await?;
     }
     Ok(ids)
 }
 
-#[derive(Clone, Copy)]
-enum EntityTable {
-    People,
-    Organizations,
-}
-
-impl EntityTable {
-    fn table(self) -> &'static str {
-        match self {
-            Self::People => "people",
-            Self::Organizations => "organizations",
-        }
-    }
-    fn aliases(self) -> &'static str {
-        match self {
-            Self::People => "person_aliases",
-            Self::Organizations => "organization_aliases",
-        }
-    }
-    fn fk(self) -> &'static str {
-        match self {
-            Self::People => "person_id",
-            Self::Organizations => "organization_id",
-        }
-    }
-    fn name_column(self) -> &'static str {
-        match self {
-            Self::People => "canonical_name",
-            Self::Organizations => "name",
-        }
-    }
-    fn lock_prefix(self) -> &'static str {
-        match self {
-            Self::People => "person:",
-            Self::Organizations => "organization:",
-        }
-    }
-}
-
 async fn resolve_entities(
     conn: &mut AsyncPgConnection,
-    table: EntityTable,
+    table: EntityKind,
     names: &[String],
     acronyms: &[Option<String>],
     extra_aliases: &[Vec<String>],
@@ -831,7 +685,7 @@ async fn resolve_entities(
         if ids[i].is_some() {
             continue;
         }
-        let key = names[i].trim().to_lowercase();
+        let key = rules::creation_key(&names[i]);
         if let Some(id) = created.get(&key) {
             ids[i] = Some(*id);
             continue;
@@ -848,18 +702,8 @@ async fn resolve_entities(
     }
     let ids: Vec<i64> = ids.into_iter().map(|id| id.unwrap_or_default()).collect();
     // Every surface form becomes an alias.
-    let mut alias_owner = Vec::new();
-    let mut alias_text = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let forms = std::iter::once(&names[i]).chain(extra_aliases.get(i).into_iter().flatten());
-        for form in forms {
-            let form = form.trim();
-            if !form.is_empty() {
-                alias_owner.push(*id);
-                alias_text.push(form.to_owned());
-            }
-        }
-    }
+    let (alias_owner, alias_text): (Vec<i64>, Vec<&str>) =
+        rules::alias_forms(names, extra_aliases, &ids).unzip();
     diesel::sql_query(format!(
         "INSERT INTO {aliases} ({fk}, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
          ON CONFLICT DO NOTHING",
@@ -873,139 +717,56 @@ async fn resolve_entities(
     Ok(ids)
 }
 
-/// Finds the live entity each name refers to, if the archive knows it (see
-/// [`resolve_people`] for the rules); `None` where it must be created.
+/// Finds the live entity each name refers to, if the archive knows it ([`rules::decide`]
+/// has the rules); `None` where it must be created.
 async fn lookup_entities(
     conn: &mut AsyncPgConnection,
-    table: EntityTable,
+    table: EntityKind,
     names: &[String],
     acronyms: &[Option<String>],
     extra_aliases: &[Vec<String>],
 ) -> QueryResult<Vec<Option<i64>>> {
     #[derive(QueryableByName)]
-    struct Candidate {
+    struct Key {
         #[diesel(sql_type = BigInt)]
         ord: i64,
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-        #[diesel(sql_type = Bool)]
-        canonical: bool,
+        #[diesel(sql_type = Nullable<Text>)]
+        key: Option<String>,
     }
-    // Candidates: live entities with the name (or, for organizations, the acronym) as an
-    // alias. Merged entities point at their survivor.
-    let acronym_keys: Vec<Option<String>> = (0..names.len())
-        .map(|i| acronyms.get(i).cloned().flatten())
-        .collect();
-    let candidates: Vec<Candidate> = diesel::sql_query(format!(
-        "SELECT DISTINCT t.ord, COALESCE(e.merged_into_id, e.id) AS id,
-                name_key(e.{name}) = name_key(t.n) AS canonical
-         FROM (SELECT u.ord, u.n, k.key
-               FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(n, acr, ord)
-               CROSS JOIN LATERAL (VALUES (name_key(u.n)), (name_key(u.acr))) AS k(key)
-               WHERE k.key IS NOT NULL) AS t
-         JOIN {aliases} a ON a.alias_key = t.key
-         JOIN {table} e ON e.id = a.{fk}",
-        name = table.name_column(),
-        aliases = table.aliases(),
-        table = table.table(),
-        fk = table.fk(),
-    ))
-    .bind::<Array<Text>, _>(names)
-    .bind::<Array<Nullable<Text>>, _>(&acronym_keys)
-    .load(conn)
-    .await?;
-    let mut by_ord: HashMap<usize, Vec<(i64, bool)>> = HashMap::new();
-    for c in candidates {
-        by_ord
-            .entry(c.ord as usize - 1)
-            .or_default()
-            .push((c.id, c.canonical));
-    }
-    let mut ids: Vec<Option<i64>> = vec![None; names.len()];
-    for (i, name) in names.iter().enumerate() {
-        let Some(found) = by_ord.get_mut(&i) else {
-            continue;
-        };
-        found.sort_unstable();
-        found.dedup();
-        let one_word = !name.trim().contains(' ');
-        let distinct: Vec<i64> = {
-            let mut d: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
-            d.dedup();
-            d
-        };
-        ids[i] = if let Some((id, _)) = found.iter().find(|(_, canonical)| *canonical) {
-            Some(*id)
-        } else if distinct.len() == 1 || !one_word {
-            <[i64]>::first(&distinct).copied()
-        } else {
-            None
-        };
-    }
-    // A person the archive does not know by this name may be known by another full form
-    // the article used for them ("Fumio Kishida" later written "Kishida Fumio"): link to
-    // the one live person carrying such a form. People only: an organization's shorter
-    // forms ("Foreign Ministry" for "Chinese Foreign Ministry") name other bodies.
-    if matches!(table, EntityTable::People) {
-        let mut forms = Vec::new();
-        let mut ords = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            if by_ord.contains_key(&i) {
-                continue;
-            }
-            let key = name.trim().to_lowercase();
-            for form in extra_aliases.get(i).into_iter().flatten() {
-                let form = form.trim();
-                if form.contains(' ') && form.to_lowercase() != key {
-                    forms.push(form.to_owned());
-                    ords.push(i as i64 + 1);
-                }
-            }
-        }
-        if !forms.is_empty() {
-            let found: Vec<Candidate> = diesel::sql_query(
-                "SELECT DISTINCT t.ord, COALESCE(e.merged_into_id, e.id) AS id, FALSE AS canonical
-                 FROM unnest($1::text[], $2::bigint[]) AS t(n, ord)
-                 JOIN person_aliases a ON a.alias_key = name_key(t.n)
-                 JOIN people e ON e.id = a.person_id",
-            )
-            .bind::<Array<Text>, _>(&forms)
-            .bind::<Array<BigInt>, _>(&ords)
-            .load(conn)
-            .await?;
-            let mut by_form: HashMap<usize, Vec<i64>> = HashMap::new();
-            for c in found {
-                by_form.entry(c.ord as usize - 1).or_default().push(c.id);
-            }
-            for (i, mut found) in by_form {
-                found.sort_unstable();
-                found.dedup();
-                if let [id] = found[..] {
-                    ids[i] = Some(id);
-                }
-            }
+    let strings: Vec<&str> = rules::strings_to_key(names, acronyms, extra_aliases).collect();
+    let rows: Vec<Key> = diesel::sql_query(rules::KEYS_SQL)
+        .bind::<Array<Text>, _>(&strings)
+        .load(conn)
+        .await?;
+    let mut keys: HashMap<&str, Option<String>> = HashMap::new();
+    for row in rows {
+        if let Some(s) = usize::try_from(row.ord - 1)
+            .ok()
+            .and_then(|i| strings.get(i))
+        {
+            keys.insert(s, row.key);
         }
     }
-    Ok(ids)
+    let lookup: Vec<&String> = keys.values().flatten().collect();
+    let candidates: Vec<rules::Candidate> = diesel::sql_query(table.candidates_sql())
+        .bind::<Array<Text>, _>(lookup)
+        .load(conn)
+        .await?;
+    let known = rules::Known::from_candidates(candidates);
+    let wanted = rules::wanted(names, acronyms, extra_aliases, &keys);
+    Ok(rules::decide(table, &known, &wanted))
 }
 
 async fn create_entity(
     conn: &mut AsyncPgConnection,
-    table: EntityTable,
+    table: EntityKind,
     name: &str,
     acronym: Option<String>,
 ) -> QueryResult<i64> {
-    let base = {
-        let s = slugify(name, 70);
-        if s.is_empty() {
-            "unnamed".to_owned()
-        } else {
-            s
-        }
-    };
+    let base = rules::entity_base_slug(name);
     // The slug is unique: suffix a number when the plain one is taken.
     let row: IdRow = match table {
-        EntityTable::People => diesel::sql_query(
+        EntityKind::People => diesel::sql_query(
             "INSERT INTO people (slug, canonical_name)
              SELECT CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END, $2
              FROM generate_series(1, 1000) AS n
@@ -1016,7 +777,7 @@ async fn create_entity(
         .bind::<Text, _>(name)
         .get_result(conn)
         .await?,
-        EntityTable::Organizations => diesel::sql_query(
+        EntityKind::Organizations => diesel::sql_query(
             "INSERT INTO organizations (slug, name, acronym)
              SELECT CASE WHEN n = 1 THEN $1 ELSE $1 || '-' || n END, $2, $3
              FROM generate_series(1, 1000) AS n
@@ -1025,71 +786,18 @@ async fn create_entity(
         )
         .bind::<Text, _>(&base)
         .bind::<Text, _>(name)
-        .bind::<Nullable<Text>, _>(acronym.filter(|a| !a.is_empty() && a != name))
+        .bind::<Nullable<Text>, _>(rules::creation_acronym(name, acronym.as_deref()))
         .get_result(conn)
         .await?,
     };
     Ok(row.id)
 }
 
-/// Lower-case ASCII words joined by hyphens, at most `max` bytes, cut at a word boundary.
-pub fn slugify(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut pending_dash = false;
-    for c in text.chars() {
-        let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c != '\'' && c != '’' {
-            pending_dash = true;
-        }
-    }
-    if out.len() > max {
-        let cut = if out.as_bytes()[max] == b'-' {
-            max
-        } else {
-            out[..max].rfind('-').unwrap_or(max)
-        };
-        out.truncate(cut);
-    }
-    out
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        'À' | 'Á' | 'Â' | 'Ä' | 'Ā' => 'A',
-        'É' | 'È' | 'Ê' | 'Ë' | 'Ē' => 'E',
-        'Ō' | 'Ö' | 'Ó' => 'O',
-        'Ū' | 'Ü' | 'Ú' => 'U',
-        other => other,
-    }
-}
+pub use super::rules::slugify;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_lowercase_ascii_words() {
-        assert_eq!(
-            slugify("2022-02-28 Xi instructed to “support Russia”", 90),
-            "2022-02-28-xi-instructed-to-support-russia"
-        );
-        assert_eq!(slugify("Ōno Tarō's plan", 90), "ono-taros-plan");
-        assert_eq!(slugify("a b c d e f", 5), "a-b-c");
-        assert_eq!(slugify("—", 10), "");
-    }
 
     #[test]
     fn content_hash_is_sha256() {

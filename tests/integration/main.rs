@@ -1,5 +1,6 @@
 //! Integration tests: the real server over HTTP, each test on its own database.
 
+mod bulk;
 mod caching;
 mod cluster;
 mod data;
