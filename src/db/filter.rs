@@ -163,7 +163,9 @@ impl ArticleFilter {
         }
         if let Some(sec) = &self.section {
             part(&|s| {
-                s.push("a.section_id IN (").append(&section_ids(sec)).push(")");
+                s.push("a.section_id IN (")
+                    .append(&section_ids(sec))
+                    .push(")");
             });
         }
         if let Some(t) = &self.tag {

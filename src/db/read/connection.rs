@@ -188,7 +188,7 @@ pub fn connection(
     let agg = |item: &Sql| {
         let mut agg = Sql::new("json_agg(");
         agg.append(item)
-            .push(&format!(" ORDER BY {forward}) {in_page}").trim_end());
+            .push(format!(" ORDER BY {forward}) {in_page}").trim_end());
         agg_or_empty(&agg)
     };
     let mut object = Object::default();
