@@ -43,6 +43,8 @@ async fn app_on(
         c.statement_timeout = STATEMENT_TIMEOUT;
         // Cut off at 1.25 s: the rest of HANG_LIMIT is slack for a busy machine.
         c.db_timeouts.margin = Duration::from_millis(250);
+        c.db_timeouts.pool_wait = news_archive::db::Timeouts::default().pool_wait;
+        c.db_timeouts.connect = news_archive::db::Timeouts::default().connect;
         adjust(c);
     })
     .await
@@ -616,6 +618,8 @@ async fn replicated(n: usize) -> (Cluster, Vec<Cluster>, TestApp) {
     let read_urls: Vec<String> = replicas.iter().map(|r| r.url("archive")).collect();
     let app = TestApp::spawn_on(TestDb::on_cluster("archive", url), move |c| {
         c.statement_timeout = STATEMENT_TIMEOUT;
+        c.db_timeouts.pool_wait = news_archive::db::Timeouts::default().pool_wait;
+        c.db_timeouts.connect = news_archive::db::Timeouts::default().connect;
         c.read_database_urls = read_urls;
     })
     .await;

@@ -255,6 +255,10 @@ pub fn test_config(database_url: &str) -> Config {
     // Tests share one address (127.0.0.1) and many run at once: no budget unless a test
     // sets one (with a key prefix of its own).
     config.rate_limit_cost_per_minute = 0;
+    // Many servers, test clusters and builds share two cores: a pool of 4 may be busy for
+    // longer than the production default wait. The fault tests set their own bounds.
+    config.db_timeouts.pool_wait = std::time::Duration::from_secs(20);
+    config.db_timeouts.connect = std::time::Duration::from_secs(10);
     config
 }
 
