@@ -301,11 +301,12 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
     }
     if article.title.is_empty() || bullet(&article.title).is_some() {
         // No title line: the first sentence stands in, flagged as derived.
-        let first = paragraphs
+        // (A paragraph that is only a dateline, "TOKYO — .", has no sentence to give.)
+        article.title = paragraphs
             .iter()
-            .find(|p| p.chars().any(char::is_alphabetic))
+            .map(|p| first_sentence(p))
+            .find(|s| s.chars().any(char::is_alphabetic))
             .ok_or(ParseError::NoTitle)?;
-        article.title = first_sentence(first);
         article.title_derived = true;
     }
     article.paragraphs = paragraphs;
