@@ -13,13 +13,15 @@ BEGIN
     END IF;
     -- Lock the counted rows in one global order (people by id, then organizations by id)
     -- so that two committing transactions never wait for each other in a cycle, then
-    -- apply the summed deltas set-wise.
+    -- apply the summed deltas set-wise. NO KEY UPDATE, the lock the UPDATE itself takes:
+    -- FOR UPDATE would also conflict with the key-share locks that other ingests' foreign
+    -- keys (mentions, quotes) hold on these rows until they commit, and deadlock with them.
     PERFORM 1 FROM people
     WHERE id IN (SELECT person_id FROM entity_count_deltas WHERE txid = txid_current())
-    ORDER BY id FOR UPDATE;
+    ORDER BY id FOR NO KEY UPDATE;
     PERFORM 1 FROM organizations
     WHERE id IN (SELECT organization_id FROM entity_count_deltas WHERE txid = txid_current())
-    ORDER BY id FOR UPDATE;
+    ORDER BY id FOR NO KEY UPDATE;
     UPDATE people p SET mention_count = p.mention_count + d.m,
                         article_count = p.article_count + d.a,
                         quote_count = p.quote_count + d.q
