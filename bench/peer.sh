@@ -315,7 +315,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 rss_end=$(for t in "${!pid_of[@]}"; do printf '%s %s KiB; ' "$t" "$(rss "$t")"; done)
 ours_requests=""
-[ -n "${url_of[ours]:-}" ] && ours_requests=$(curl -sf "http://127.0.0.1:$OURS_PORT/metrics" | awk '/^archive_graphql_requests_total/ { r = $2 } /^archive_sql_statements_total/ { s = $2 } END { printf "%s GraphQL requests, %s SQL statements", r, s }')
+[ -n "${url_of[ours]:-}" ] && ours_requests=$(curl -sf "http://127.0.0.1:$OURS_PORT/metrics" | awk '/^archive_graphql_requests_total/ { r += $NF } /^archive_sql_statements_total/ { s = $2 } END { printf "%s GraphQL requests, %s SQL statements", r, s }')
 
 # --- report ------------------------------------------------------------------------------------
 pg_version=$(q 'show server_version')

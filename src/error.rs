@@ -58,6 +58,31 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [Self; 14] = [
+        Self::BadRequest,
+        Self::UnsupportedMediaType,
+        Self::PayloadTooLarge,
+        Self::MethodNotAllowed,
+        Self::PersistedQueryNotFound,
+        Self::BadUserInput,
+        Self::NotFound,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::QueryTooComplex,
+        Self::RateLimited,
+        Self::Timeout,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
+    /// The code sent as `code` in `extensions` (the inverse of [`ErrorCode::as_str`]):
+    /// how an error that went through async-graphql, which keeps only the extensions, is
+    /// typed again.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
     /// The code as sent in `extensions.code`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -238,3 +263,18 @@ impl ErrorExtensions for AppError {
 
 /// Result of resolvers and database helpers.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn every_code_reads_back_from_its_text() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::from_code("TIMEOUT"), Some(ErrorCode::Timeout));
+        assert_eq!(ErrorCode::from_code("bad_user_input"), None);
+        assert_eq!(ErrorCode::from_code(""), None);
+    }
+}

@@ -55,6 +55,24 @@ impl DbStats {
     }
 }
 
+tokio::task_local! {
+    /// Statements sent by the task inside [`count_statements`].
+    static TASK_STATEMENTS: std::cell::Cell<u64>;
+}
+
+/// Runs `work` and counts the SQL statements it sends, on any pool. diesel-async records
+/// a statement when the query is issued, in the task that issues it, so a task-local
+/// counter sees exactly the request's own statements (not those of concurrent requests
+/// on other workers), with no lock.
+pub async fn count_statements<T>(work: impl std::future::Future<Output = T>) -> (T, u64) {
+    TASK_STATEMENTS
+        .scope(std::cell::Cell::new(0), async {
+            let out = work.await;
+            (out, TASK_STATEMENTS.with(std::cell::Cell::get))
+        })
+        .await
+}
+
 /// Client-side bounds on database calls, so that a database that stops answering
 /// (frozen, cut off) turns into quick `SERVICE_UNAVAILABLE` errors instead of requests
 /// that hang for as long as it does. PostgreSQL's own `statement_timeout` cannot help
@@ -267,6 +285,8 @@ impl Instrumentation for StatementCounter {
         if let InstrumentationEvent::StartQuery { .. } = event {
             self.all.statements.fetch_add(1, Ordering::Relaxed);
             self.pool.fetch_add(1, Ordering::Relaxed);
+            // Outside `count_statements` (migrations, the health checks) nobody counts.
+            let _ = TASK_STATEMENTS.try_with(|n| n.set(n.get() + 1));
         }
     }
 }

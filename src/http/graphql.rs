@@ -10,17 +10,19 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, BatchResponse, Request};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
+use super::metrics::{self, Outcome};
 use crate::auth::{self, Principal, Role};
 use crate::db::request::RequestConn;
 use crate::error::{AppError, ErrorCode};
@@ -59,6 +61,52 @@ impl Refusal {
             .fetch_add(1, Ordering::Relaxed);
         refusal_response(self.code, &self.message)
     }
+
+    /// The refusal's answer, with its outcome for the metrics.
+    fn answer(self, state: &AppState) -> Answer {
+        let outcome = Outcome::of(self.code);
+        Answer {
+            response: self.response(state),
+            outcome,
+        }
+    }
+}
+
+/// What a GraphQL request over HTTP came to.
+struct Answer {
+    response: HttpResponse,
+    /// For the metrics: from the codes of the errors it carries.
+    outcome: Outcome,
+}
+
+/// The operation label of a request, for the metrics and the request's log span: set
+/// (and recorded on the span) as soon as the handler knows it.
+#[derive(Default)]
+struct Operation(Option<String>);
+
+impl Operation {
+    fn name(&mut self, label: String) {
+        super::request_id::record_operation(&label);
+        self.0 = Some(label);
+    }
+}
+
+/// Runs a GraphQL request and records it: its operation, outcome, latency and the
+/// statements it sent.
+async fn observed(
+    state: &AppState,
+    run: impl AsyncFnOnce(&mut Operation) -> Answer,
+) -> HttpResponse {
+    let started = Instant::now();
+    let mut operation = Operation::default();
+    let (answer, statements) = crate::db::count_statements(run(&mut operation)).await;
+    state.metrics.graphql.observe(
+        operation.0.as_deref().unwrap_or(metrics::ANONYMOUS),
+        answer.outcome,
+        started.elapsed(),
+        statements,
+    );
+    answer.response
 }
 
 impl From<AppError> for Refusal {
@@ -109,14 +157,17 @@ pub async fn post(
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    let principal = match caller(&state, &req).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal.response(&state),
-    };
-    let response = match read_post(&state, &req, payload).await {
-        Ok(batch) => execute(&state, batch, false, principal, client_ip(&req)).await,
-        Err(refusal) => refusal.response(&state),
-    };
+    let response = observed(&state, async |operation: &mut Operation| {
+        let principal = match caller(&state, &req).await {
+            Ok(p) => p,
+            Err(refusal) => return refusal.answer(&state),
+        };
+        match read_post(&state, &req, payload).await {
+            Ok(batch) => execute(&state, batch, false, principal, client_ip(&req), operation).await,
+            Err(refusal) => refusal.answer(&state),
+        }
+    })
+    .await;
     super::cache::no_store(response, false)
 }
 
@@ -196,53 +247,61 @@ pub async fn get(
     req: HttpRequest,
     params: web::Query<GetParams>,
 ) -> HttpResponse {
-    let principal = match caller(&state, &req).await {
-        Ok(p) => p,
-        Err(refusal) => return refusal.response(&state),
-    };
-    let params = params.into_inner();
+    let keyed = req.headers().contains_key(AUTHORIZATION);
+    let response = observed(&state, async |operation: &mut Operation| {
+        let principal = match caller(&state, &req).await {
+            Ok(p) => p,
+            Err(refusal) => return refusal.answer(&state),
+        };
+        let request = match get_request(params.into_inner()) {
+            Ok(request) => request,
+            Err(refusal) => return refusal.answer(&state),
+        };
+        execute(
+            &state,
+            BatchRequest::Single(request),
+            true,
+            principal,
+            client_ip(&req),
+            operation,
+        )
+        .await
+    })
+    .await;
+    super::cache::get_response(&req, keyed, state.config.http_cache_max_age, response).await
+}
+
+/// The GraphQL request in GET parameters.
+fn get_request(params: GetParams) -> Result<Request, Refusal> {
     // Without `query`, a persisted query's hash in `extensions` names the text.
     if params.query.is_none() && params.extensions.is_none() {
-        return Refusal::new(ErrorCode::BadRequest, "missing `query` parameter").response(&state);
+        return Err(Refusal::new(
+            ErrorCode::BadRequest,
+            "missing `query` parameter",
+        ));
     }
     let mut request = Request::new(params.query.unwrap_or_default());
     if let Some(extensions) = params.extensions {
-        match serde_json::from_str(&extensions) {
-            Ok(e) => request.extensions = e,
-            Err(e) => {
-                return Refusal::new(
-                    ErrorCode::BadRequest,
-                    format!("`extensions` is not a JSON object: {e}"),
-                )
-                .response(&state);
-            }
-        }
+        request.extensions = serde_json::from_str(&extensions).map_err(|e| {
+            Refusal::new(
+                ErrorCode::BadRequest,
+                format!("`extensions` is not a JSON object: {e}"),
+            )
+        })?;
     }
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
     if let Some(vars) = params.variables {
-        match serde_json::from_str(&vars) {
-            Ok(v) => request = request.variables(async_graphql::Variables::from_json(v)),
-            Err(e) => {
-                return Refusal::new(
-                    ErrorCode::BadRequest,
-                    format!("`variables` is not JSON: {e}"),
-                )
-                .response(&state);
-            }
-        }
+        let vars = serde_json::from_str(&vars).map_err(|e| {
+            Refusal::new(
+                ErrorCode::BadRequest,
+                format!("`variables` is not JSON: {e}"),
+            )
+        })?;
+        request = request.variables(async_graphql::Variables::from_json(vars));
     }
-    let keyed = principal.is_some();
-    let response = execute(
-        &state,
-        BatchRequest::Single(request),
-        true,
-        principal,
-        client_ip(&req),
-    )
-    .await;
-    super::cache::get_response(&req, keyed, state.config.http_cache_max_age, response).await
+    Ok(request)
 }
 
 /// The address of the connecting peer: anonymous budgets are per address. (Behind a
@@ -285,15 +344,16 @@ async fn execute(
     over_get: bool,
     principal: Option<Principal>,
     client: Option<IpAddr>,
-) -> HttpResponse {
+    operation: &mut Operation,
+) -> Answer {
     match tokio::time::timeout(
         state.db.deadline(),
-        execute_now(state, batch, over_get, principal, client),
+        execute_now(state, batch, over_get, principal, client, operation),
     )
     .await
     {
-        Ok(response) => response,
-        Err(_) => unavailable().response(state),
+        Ok(answer) => answer,
+        Err(_) => unavailable().answer(state),
     }
 }
 
@@ -303,8 +363,15 @@ async fn execute_now(
     over_get: bool,
     principal: Option<Principal>,
     client: Option<IpAddr>,
-) -> HttpResponse {
+    operation: &mut Operation,
+) -> Answer {
     let is_batch = matches!(batch, BatchRequest::Batch(_));
+    match &batch {
+        BatchRequest::Single(request) => {
+            operation.name(metrics::operation_label(request.operation_name.as_deref()));
+        }
+        BatchRequest::Batch(_) => operation.name(metrics::BATCH.to_owned()),
+    }
     let requests = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => {
@@ -317,10 +384,10 @@ async fn execute_now(
                         state.config.max_batch
                     ),
                 )
-                .response(state);
+                .answer(state);
             }
             if rs.is_empty() {
-                return Refusal::new(ErrorCode::BadRequest, "an empty batch").response(state);
+                return Refusal::new(ErrorCode::BadRequest, "an empty batch").answer(state);
             }
             rs
         }
@@ -332,17 +399,22 @@ async fn execute_now(
             .unwrap_or_else(|| {
                 Refusal::new(ErrorCode::Unauthenticated, "a valid API key is required")
             })
-            .response(state);
+            .answer(state);
     }
     let mut requests = requests;
     let mut admitted = Vec::with_capacity(requests.len());
     for request in &mut requests {
         if let Err(refusal) = super::persisted::resolve(state, request).await {
-            return refusal.response(state);
+            return refusal.answer(state);
         }
-        match admit(state, request, principal.as_ref(), over_get) {
+        let result = admit(state, request, principal.as_ref(), over_get);
+        // `admit` named the operation if the document did.
+        if !is_batch && request.operation_name.is_some() {
+            operation.name(metrics::operation_label(request.operation_name.as_deref()));
+        }
+        match result {
             Ok(a) => admitted.push(a),
-            Err(refusal) => return refusal.response(state),
+            Err(refusal) => return refusal.answer(state),
         }
     }
     let cost = admitted
@@ -355,12 +427,11 @@ async fn execute_now(
             .metrics
             .graphql_refused
             .fetch_add(1, Ordering::Relaxed);
-        return rate_limited(verdict);
+        return Answer {
+            response: rate_limited(verdict),
+            outcome: Outcome::Refused,
+        };
     }
-    state
-        .metrics
-        .graphql_requests
-        .fetch_add(1, Ordering::Relaxed);
     let mut responses = Vec::with_capacity(requests.len());
     for (mut request, admitted) in requests.into_iter().zip(admitted) {
         // A mutation's payload is read from the primary, after its own write committed;
@@ -405,6 +476,7 @@ async fn execute_now(
                 ))
         })
     });
+    let outcome = Outcome::of_responses(&responses);
     let body = if is_batch {
         BatchResponse::Batch(responses)
     } else {
@@ -418,7 +490,10 @@ async fn execute_now(
     if let Some(verdict) = &verdict {
         rate_limit_headers(&mut response, verdict);
     }
-    response.json(body)
+    Answer {
+        response: response.json(body),
+        outcome,
+    }
 }
 
 /// Spends the request's cost from its caller's budget: the key's, else the client
@@ -509,6 +584,12 @@ pub(super) fn admit(
     limits::check_request_strings(request).map_err(Refusal::from)?;
     let doc = state.documents.get(&request.query);
     if let Some(doc) = &doc {
+        // A document of one named operation runs it whether or not the request names
+        // it; naming it here changes nothing for execution and gives the metrics and
+        // the log its name, also when a check below refuses it.
+        if request.operation_name.is_none() {
+            request.operation_name = sole_operation_name(doc);
+        }
         limits::check_document_strings(doc).map_err(Refusal::from)?;
     }
     let shape = doc
@@ -555,6 +636,16 @@ pub(super) fn admit(
         roots: shape.map_or(1, |s| s.roots),
         cost,
     })
+}
+
+/// The name of a document's only operation, if it has a name.
+fn sole_operation_name(doc: &ExecutableDocument) -> Option<String> {
+    match &doc.operations {
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(ToString::to_string)
+        }
+        _ => None,
+    }
 }
 
 /// What [`admit`] learned about an operation.

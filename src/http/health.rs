@@ -8,13 +8,14 @@ use actix_web::{HttpResponse, web};
 
 use super::AppState;
 
-/// Request counters.
+/// Request metrics.
 #[derive(Debug, Default)]
 pub struct HttpMetrics {
-    /// GraphQL requests answered.
-    pub graphql_requests: AtomicU64,
-    /// GraphQL requests refused before execution (limits, content type, ...).
+    /// GraphQL requests refused before execution (limits, content type, ...), over HTTP
+    /// and websockets.
     pub graphql_refused: AtomicU64,
+    /// GraphQL requests over HTTP by operation and outcome.
+    pub graphql: super::metrics::GraphqlMetrics,
 }
 
 /// The process is up.
@@ -39,29 +40,20 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 /// Prometheus text format.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let pool = state.db.write.status();
-    let mut body = format!(
-        "# HELP archive_graphql_requests_total GraphQL requests answered.\n\
-         # TYPE archive_graphql_requests_total counter\n\
-         archive_graphql_requests_total {}\n\
-         # HELP archive_graphql_refused_total GraphQL requests refused before execution.\n\
+    let mut body = String::with_capacity(16 * 1024);
+    state.metrics.graphql.write(&mut body);
+    let _ = write!(
+        body,
+        "# HELP archive_graphql_refused_total GraphQL requests refused before execution.\n\
          # TYPE archive_graphql_refused_total counter\n\
          archive_graphql_refused_total {}\n\
          # HELP archive_sql_statements_total SQL statements sent to PostgreSQL.\n\
          # TYPE archive_sql_statements_total counter\n\
-         archive_sql_statements_total {}\n\
-         # HELP archive_db_pool_connections Connections held by the primary pool.\n\
-         # TYPE archive_db_pool_connections gauge\n\
-         archive_db_pool_connections {}\n\
-         # HELP archive_db_pool_available Idle connections in the primary pool.\n\
-         # TYPE archive_db_pool_available gauge\n\
-         archive_db_pool_available {}\n",
-        state.metrics.graphql_requests.load(Ordering::Relaxed),
+         archive_sql_statements_total {}\n",
         state.metrics.graphql_refused.load(Ordering::Relaxed),
         state.db.stats.statements(),
-        pool.size,
-        pool.available,
     );
+    pool_gauges(&mut body, &state.db);
     // Where queries went: the primary's read pool and each replica's.
     let reads = &state.db.read;
     body.push_str(
@@ -99,6 +91,55 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)
+}
+
+/// A pool gauge: its name, its help and how to read it from a pool's status.
+type Gauge = (&'static str, &'static str, fn(&deadpool::Status) -> usize);
+
+/// Size, open, idle and waiting of every pool: the primary's write and read pools
+/// (`pool="primary"`, `access="write"` / `"read"`) and each replica's read pool.
+fn pool_gauges(body: &mut String, db: &crate::db::Db) {
+    let mut pools = vec![("primary".to_owned(), "write", db.write.status())];
+    pools.push((
+        "primary".to_owned(),
+        "read",
+        db.read.primary().pool.status(),
+    ));
+    for (replica, _) in db.read.replicas() {
+        pools.push((label(&replica.label), "read", replica.pool().pool.status()));
+    }
+    let gauges: [Gauge; 4] = [
+        (
+            "archive_db_pool_max_size",
+            "Connections a pool may open (DATABASE_POOL_SIZE).",
+            |s| s.max_size,
+        ),
+        (
+            "archive_db_pool_connections",
+            "Connections a pool holds open.",
+            |s| s.size,
+        ),
+        (
+            "archive_db_pool_available",
+            "Idle connections in a pool.",
+            |s| s.available,
+        ),
+        (
+            "archive_db_pool_waiting",
+            "Requests waiting for a connection of a pool.",
+            |s| s.waiting,
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let _ = writeln!(body, "# HELP {name} {help}\n# TYPE {name} gauge");
+        for (pool, access, status) in &pools {
+            let _ = writeln!(
+                body,
+                "{name}{{pool=\"{pool}\",access=\"{access}\"}} {}",
+                value(status)
+            );
+        }
+    }
 }
 
 /// A Prometheus label value.

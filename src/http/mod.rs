@@ -5,7 +5,9 @@ mod cache;
 mod export;
 mod graphql;
 mod health;
+mod metrics;
 mod persisted;
+mod request_id;
 mod subscriptions;
 mod ui;
 
@@ -30,7 +32,7 @@ pub struct AppState {
     pub db: Db,
     /// The configuration.
     pub config: Arc<Config>,
-    /// HTTP requests answered, by route kind (for `/metrics`).
+    /// GraphQL requests by operation and outcome (for `/metrics`).
     pub metrics: health::HttpMetrics,
     /// Parsed GraphQL documents by query text.
     pub documents: crate::graphql::limits::DocumentCache,
@@ -83,7 +85,11 @@ impl Server {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(tracing_actix_web::TracingLogger::<
+                    request_id::ArchiveRootSpan,
+                >::new())
+                // Outside the logger: the id exists before the request's span.
+                .wrap(actix_web::middleware::from_fn(request_id::assign))
                 .configure(routes)
         })
         .workers(workers)

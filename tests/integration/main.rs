@@ -8,6 +8,7 @@ mod error_policy;
 mod export;
 mod foundation;
 mod ingest;
+mod ops;
 mod persisted;
 mod protection;
 mod rate_limits;
