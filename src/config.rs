@@ -68,6 +68,9 @@ pub struct Config {
     pub redis_url: String,
     /// `RATE_LIMIT_KEY_PREFIX`: the start of every Redis key the rate limits write.
     pub rate_limit_key_prefix: String,
+    /// `EXPORT_MAX_CONCURRENT`: HTTP exports running at once; more are refused
+    /// (`SERVER_BUSY`, HTTP 503 with `Retry-After`).
+    pub export_max_concurrent: usize,
 }
 
 /// How log lines are written.
@@ -196,6 +199,10 @@ impl Config {
             )?,
             redis_url: var("REDIS_URL", DEFAULT_REDIS_URL),
             rate_limit_key_prefix: var("RATE_LIMIT_KEY_PREFIX", "news-archive:ratelimit:"),
+            export_max_concurrent: positive(
+                "EXPORT_MAX_CONCURRENT",
+                var("EXPORT_MAX_CONCURRENT", "2"),
+            )?,
         })
     }
 }
@@ -248,6 +255,7 @@ mod tests {
         assert_eq!(c.db_timeouts.margin, Duration::from_millis(500));
         assert_eq!(c.rate_limit_cost_per_minute, 50_000);
         assert_eq!(c.redis_url, DEFAULT_REDIS_URL);
+        assert_eq!(c.export_max_concurrent, 2);
     }
 
     #[test]
@@ -259,6 +267,8 @@ mod tests {
         assert_eq!(err.name, "DATABASE_POOL_SIZE");
         let err = config(&[("GRAPHQL_INTROSPECTION", "maybe")]).expect_err("bad bool");
         assert_eq!(err.name, "GRAPHQL_INTROSPECTION");
+        let err = config(&[("EXPORT_MAX_CONCURRENT", "0")]).expect_err("no exports");
+        assert_eq!(err.name, "EXPORT_MAX_CONCURRENT");
         let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("bad url");
         assert_eq!(err.name, "DATABASE_URL");
     }

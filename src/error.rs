@@ -53,13 +53,16 @@ pub enum ErrorCode {
     Timeout,
     /// The database did not answer in time or could not be reached; retry later.
     ServiceUnavailable,
+    /// The server runs as many requests of this kind (exports) as it allows at once;
+    /// retry after `Retry-After` seconds.
+    ServerBusy,
     /// Something failed on our side; details are in the log.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::BadRequest,
         Self::UnsupportedMediaType,
         Self::PayloadTooLarge,
@@ -73,6 +76,7 @@ impl ErrorCode {
         Self::RateLimited,
         Self::Timeout,
         Self::ServiceUnavailable,
+        Self::ServerBusy,
         Self::Internal,
     ];
 
@@ -99,6 +103,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::Timeout => "TIMEOUT",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            Self::ServerBusy => "SERVER_BUSY",
             Self::Internal => "INTERNAL",
         }
     }
@@ -118,7 +123,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
             Self::Internal => 500,
-            Self::ServiceUnavailable => 503,
+            Self::ServiceUnavailable | Self::ServerBusy => 503,
             Self::Timeout => 504,
         }
     }
@@ -273,7 +278,10 @@ mod tests {
         for code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
         }
-        assert_eq!(ErrorCode::from_code("TIMEOUT"), Some(ErrorCode::Timeout));
+        assert_eq!(
+            ErrorCode::from_code("SERVER_BUSY"),
+            Some(ErrorCode::ServerBusy)
+        );
         assert_eq!(ErrorCode::from_code("bad_user_input"), None);
         assert_eq!(ErrorCode::from_code(""), None);
     }

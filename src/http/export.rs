@@ -8,13 +8,18 @@
 //! as the client reads it (actix stops polling the stream while its write buffer is
 //! full), so memory stays flat whatever the size. A failure mid-stream aborts the
 //! connection, so a client never mistakes a truncated file for a complete one.
+//!
+//! At most `EXPORT_MAX_CONCURRENT` exports run at once (each holds a database
+//! connection and a snapshot for as long as its client reads); one more is refused with
+//! `SERVER_BUSY`, HTTP 503 and `Retry-After`. An export's permit is held by its body
+//! stream, so it is given back when the last byte is sent or the client goes away.
 
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION};
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, RETRY_AFTER};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::AppState;
 use crate::auth;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::export::{self, Export};
 
 /// `GET /export/{file}`.
@@ -46,17 +51,22 @@ pub async fn export(
         Ok(rows) => rows,
         Err(e) => return refusal(&e),
     };
+    // After the cheap checks (a bad request is told so whatever the load), before the
+    // snapshot is opened.
+    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
+        return busy(state.config.export_max_concurrent);
+    };
     let export = match Export::open(&state.db, &rows, format).await {
         Ok(export) => export,
         Err(e) => return refusal(&e),
     };
     let name = format!("{}.{}", dataset.name(), format.extension());
     tracing::info!(export = %name, "export started");
-    let body = futures_util::stream::try_unfold(export, move |mut export| {
+    let body = futures_util::stream::try_unfold((export, permit), move |(mut export, permit)| {
         let name = name.clone();
         async move {
             match export.next_chunk().await {
-                Ok(Some(bytes)) => Ok(Some((web::Bytes::from(bytes), export))),
+                Ok(Some(bytes)) => Ok(Some((web::Bytes::from(bytes), (export, permit)))),
                 Ok(None) => {
                     tracing::info!(export = %name, rows = export.rows(), "export finished");
                     Ok(None)
@@ -80,6 +90,25 @@ pub async fn export(
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
         .streaming(body)
+}
+
+/// Seconds a refused export is told to wait: exports take seconds to minutes.
+const BUSY_RETRY_AFTER_SECONDS: u32 = 10;
+
+/// 503 `SERVER_BUSY` with `Retry-After`: every export permit is taken.
+fn busy(max: usize) -> HttpResponse {
+    let mut response = super::graphql::refusal_response(
+        ErrorCode::ServerBusy,
+        &format!(
+            "this server runs at most {max} export{} at a time and all are running; retry in {BUSY_RETRY_AFTER_SECONDS} s",
+            if max == 1 { "" } else { "s" }
+        ),
+    );
+    response.headers_mut().insert(
+        RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
+    );
+    response
 }
 
 fn refusal(e: &AppError) -> HttpResponse {

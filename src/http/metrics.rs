@@ -98,7 +98,8 @@ impl Outcome {
             | ErrorCode::Unauthenticated
             | ErrorCode::Forbidden
             | ErrorCode::QueryTooComplex
-            | ErrorCode::RateLimited => Self::Refused,
+            | ErrorCode::RateLimited
+            | ErrorCode::ServerBusy => Self::Refused,
             ErrorCode::Timeout | ErrorCode::ServiceUnavailable => Self::Unavailable,
             ErrorCode::Internal => Self::Internal,
         }

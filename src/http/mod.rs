@@ -34,6 +34,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// GraphQL requests by operation and outcome (for `/metrics`).
     pub metrics: health::HttpMetrics,
+    /// Permits for HTTP exports running at once (`EXPORT_MAX_CONCURRENT`).
+    pub exports: Arc<tokio::sync::Semaphore>,
     /// Parsed GraphQL documents by query text.
     pub documents: crate::graphql::limits::DocumentCache,
     /// New articles, for subscriptions.
@@ -71,11 +73,13 @@ impl Server {
             &config.redis_url,
             &config.rate_limit_key_prefix,
         );
+        let exports = Arc::new(tokio::sync::Semaphore::new(config.export_max_concurrent));
         let state = web::Data::new(AppState {
             schema: build_schema(&config, db.clone(), feed.clone()),
             db,
             config: Arc::new(config),
             metrics: health::HttpMetrics::default(),
+            exports,
             documents: crate::graphql::limits::DocumentCache::new(1024),
             feed: feed.clone(),
             shutdown: tokio::sync::watch::Sender::new(false),

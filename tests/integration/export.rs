@@ -342,3 +342,95 @@ async fn exports_need_a_live_key_and_valid_names_and_filters() {
     let (status, _, _) = get(&app, Some(&key), "quotes.ndjson", &[]).await;
     assert_eq!(status, 401);
 }
+
+/// Loads synthetic articles `0..count` of corpus 1 with the bulk path.
+fn bulk_synthetic(app: &TestApp, count: u64) {
+    use news_archive::load;
+    let options = load::BulkOptions {
+        jobs: 2,
+        batch_size: 1000,
+        fast_commit: true,
+        overrides: load::Overrides::default(),
+    };
+    let source: std::sync::Arc<str> = std::sync::Arc::from("synthetic");
+    let inputs = (0..count).map(move |index| load::BulkInput {
+        file: 0,
+        label: format!("synthetic:{index}"),
+        source: source.clone(),
+        work: load::BulkWork::Generated { seed: 1, index },
+        size: 1,
+    });
+    load::bulk_load(&app.db.url, inputs, &options, |outcomes| {
+        for outcome in outcomes {
+            outcome.result.expect("a synthetic article loads");
+        }
+    })
+    .expect("bulk load");
+}
+
+/// An export request on a socket that receives slowly (a small receive buffer) and is
+/// read only as far as the end of the head: the server cannot finish sending until the
+/// rest is read. Returns the head and the socket.
+async fn held_export(app: &TestApp, key: &str, file: &str) -> (String, tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .set_recv_buffer_size(4096)
+        .expect("small receive buffer");
+    let mut stream = socket.connect(app.addr).await.expect("connect");
+    stream
+        .write_all(
+            format!(
+                "GET /export/{file} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n",
+                app.addr
+            )
+            .as_bytes(),
+        )
+        .await
+        .expect("request written");
+    let mut head = Vec::new();
+    let mut byte = [0_u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).await.expect("head byte");
+        head.push(byte[0]);
+    }
+    (String::from_utf8(head).expect("ascii head"), stream)
+}
+
+#[tokio::test]
+async fn exports_over_the_cap_are_refused_until_one_finishes() {
+    use tokio::io::AsyncReadExt as _;
+    let app = TestApp::spawn_with(|c| c.export_max_concurrent = 1).await;
+    // Several megabytes of NDJSON: far more than socket buffers hold.
+    let articles = 2000;
+    bulk_synthetic(&app, articles);
+    let key = app.db.key(Role::Reader).await;
+
+    let (head, mut first) = held_export(&app, &key, "articles.ndjson").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+
+    let (status, headers, body) = get(&app, Some(&key), "quotes.csv", &[]).await;
+    assert_eq!(status, 503);
+    assert_eq!(headers.get("retry-after").expect("Retry-After"), "10");
+    let body: Value = serde_json::from_slice(&body).expect("a JSON error");
+    assert_eq!(
+        body,
+        json!({ "errors": [{
+            "message": "this server runs at most 1 export at a time and all are running; retry in 10 s",
+            "extensions": { "code": "SERVER_BUSY" },
+        }]})
+    );
+    // A bad request is still told what is wrong, whatever the load.
+    let (status, _, _) = get(&app, Some(&key), "nothing.csv", &[]).await;
+    assert_eq!(status, 404);
+
+    // The first export reads to its end (the server closes the connection after it).
+    let mut rest = Vec::new();
+    first.read_to_end(&mut rest).await.expect("the rest");
+    assert!(rest.len() > 4_000_000, "{} bytes", rest.len());
+    assert!(rest.ends_with(b"\r\n0\r\n\r\n"), "a complete chunked body");
+
+    let (status, _, body) = get(&app, Some(&key), "articles.ndjson", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(ndjson(&body).len() as u64, articles);
+}
