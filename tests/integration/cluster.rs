@@ -156,6 +156,40 @@ impl Load {
     }
 }
 
+/// A test cluster with a server on it, an editor's key, an article ingested, a
+/// subscription to new articles open, and a load of 4 clients getting answers.
+struct UnderLoad {
+    cluster: Cluster,
+    app: TestApp,
+    editor: String,
+    ws: Ws,
+    load: Load,
+}
+
+impl UnderLoad {
+    async fn start(first_title: &str) -> Self {
+        let cluster = Cluster::start().await;
+        let app = app_on(&cluster, |_| {}).await;
+        let editor = app.db.key(Role::Editor).await;
+        ingest_when_possible(&app, &editor, &article(first_title)).await;
+        let mut ws = app.websocket(json!({})).await.expect("connected");
+        ws.subscribe("s", ARTICLE_ADDED, json!({})).await;
+        let load = Load::start(&app, 4);
+        let began = Instant::now();
+        eventually(PATIENCE, "the load to get answers", || async {
+            (load.ok_since(began) >= 8).then_some(())
+        })
+        .await;
+        Self {
+            cluster,
+            app,
+            editor,
+            ws,
+            load,
+        }
+    }
+}
+
 /// The slowest request, which must be within [`HANG_LIMIT`].
 fn assert_nothing_hung(outcomes: &[Outcome]) -> Duration {
     let slowest = outcomes
@@ -217,18 +251,13 @@ async fn delivered(ws: &mut Ws) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frozen_database_fails_requests_fast_and_the_same_pool_recovers_when_it_thaws() {
-    let cluster = Cluster::start().await;
-    let app = app_on(&cluster, |_| {}).await;
-    let editor = app.db.key(Role::Editor).await;
-    ingest_when_possible(&app, &editor, &article("Before the freeze")).await;
-    let mut ws = app.websocket(json!({})).await.expect("connected");
-    ws.subscribe("s", ARTICLE_ADDED, json!({})).await;
-    let load = Load::start(&app, 4);
-    let began = Instant::now();
-    eventually(PATIENCE, "the load to get answers", || async {
-        (load.ok_since(began) >= 8).then_some(())
-    })
-    .await;
+    let UnderLoad {
+        cluster,
+        app,
+        editor,
+        mut ws,
+        load,
+    } = UnderLoad::start("Before the freeze").await;
 
     cluster.freeze();
     let frozen = Instant::now();
@@ -284,18 +313,13 @@ async fn a_frozen_database_fails_requests_fast_and_the_same_pool_recovers_when_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_and_a_restarted_database_fail_requests_fast_and_subscriptions_catch_up() {
-    let cluster = Cluster::start().await;
-    let app = app_on(&cluster, |_| {}).await;
-    let editor = app.db.key(Role::Editor).await;
-    ingest_when_possible(&app, &editor, &article("Before the stop")).await;
-    let mut ws = app.websocket(json!({})).await.expect("connected");
-    ws.subscribe("s", ARTICLE_ADDED, json!({})).await;
-    let load = Load::start(&app, 4);
-    let began = Instant::now();
-    eventually(PATIENCE, "the load to get answers", || async {
-        (load.ok_since(began) >= 8).then_some(())
-    })
-    .await;
+    let UnderLoad {
+        cluster,
+        app,
+        editor,
+        mut ws,
+        load,
+    } = UnderLoad::start("Before the stop").await;
 
     // Stopped under load.
     cluster.stop().await;
