@@ -44,7 +44,8 @@ fn run(request: async_graphql::Request) {
         if limits::check(&shape, LIMITS).is_err() {
             return;
         }
-        if let Some(cost) = limits::cost(&doc, request.operation_name.as_deref(), &request.variables)
+        if let Some(cost) =
+            limits::cost(&doc, request.operation_name.as_deref(), &request.variables)
             && limits::check_cost(cost, LIMITS).is_err()
         {
             return;
