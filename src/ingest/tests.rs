@@ -780,8 +780,13 @@ fn the_scorer_matches_the_python_rules() {
 type Extracted = (Vec<String>, Vec<String>, Vec<(String, String)>);
 
 fn extracted(body: &str) -> Extracted {
+    extracted_knowing(body, &Gazetteer::new())
+}
+
+/// As [`extracted`], with what the archive knows.
+fn extracted_knowing(body: &str, known: &Gazetteer) -> Extracted {
     let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
-    let e = extract(&article);
+    let e = extract_with(&article, known);
     let quotes = e
         .quotes
         .iter()
@@ -977,5 +982,89 @@ fn groups_praising_or_saying_are_unnamed_speakers() {
             ),
             ("too fast and too far", "Opposition lawmakers"),
         ])
+    );
+}
+
+/// The archive of the gazetteer tests: Kestrel Dynamics, Korea Gas Corporation (KOGAS),
+/// Chidi Okonkwo, and two people named Kim.
+fn archive_gazetteer() -> Gazetteer {
+    let mut g = Gazetteer::new();
+    g.add_organization(1, "Kestrel Dynamics", "Kestrel Dynamics");
+    g.add_organization(2, "Korea Gas Corporation", "Korea Gas Corporation");
+    g.add_organization(2, "Korea Gas Corporation", "KOGAS");
+    g.add_person(3, "Chidi Okonkwo", "Chidi Okonkwo");
+    g.add_person(4, "Kim Min-jae", "Kim Min-jae");
+    g.add_person(5, "Kim Yuna", "Kim Yuna");
+    g
+}
+
+#[test]
+fn a_one_word_organization_the_archive_knows_is_that_organization() {
+    let body = "Kestrel said on Monday that its new drone would fly next year. \
+                “We are ready,” Kestrel said.";
+    let (people, orgs, quotes) = extracted(body);
+    assert_eq!(people, ["Kestrel"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let (people, orgs, quotes_known) = extracted_knowing(body, &archive_gazetteer());
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Kestrel Dynamics"]);
+    assert_eq!(quotes, pairs(&[("We are ready,", "Kestrel")]));
+    assert_eq!(
+        quotes_known,
+        pairs(&[("We are ready,", "Kestrel Dynamics")])
+    );
+}
+
+#[test]
+fn a_family_name_the_archive_knows_is_that_person() {
+    let body = "“We will not sell the mill,” Okonkwo said. Kim said the talks would go on.";
+    let (people, _, quotes) = extracted_knowing(body, &archive_gazetteer());
+    // Kim names two people in the archive: a person of the article's own.
+    assert_eq!(people, ["Chidi Okonkwo", "Kim"]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We will not sell the mill,", "Chidi Okonkwo")])
+    );
+    let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
+    let e = extract_with(&article, &archive_gazetteer());
+    let surfaces: Vec<&str> = e.people[0]
+        .mentions
+        .iter()
+        .map(|m| m.surface.as_str())
+        .collect();
+    assert_eq!(surfaces, ["Okonkwo"]);
+}
+
+#[test]
+fn the_article_s_own_full_name_wins_over_the_archive() {
+    let body = "Ada Kestrel, an engineer, said the drone was late. Kestrel said it would fly.";
+    let mut g = archive_gazetteer();
+    g.add_person(6, "Chidi Okonkwo", "Okonkwo");
+    let (people, orgs, _) = extracted_knowing(body, &g);
+    assert_eq!(people, ["Ada Kestrel"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+}
+
+#[test]
+fn an_acronym_the_archive_knows_is_its_organization() {
+    let body = "Prices rose after KOGAS cut supplies to three plants.";
+    let (_, orgs, _) = extracted(body);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
+    let e = extract_with(&article, &archive_gazetteer());
+    let orgs: Vec<(&str, Option<&str>, Vec<&str>)> = e
+        .organizations
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.acronym.as_deref(),
+                o.mentions.iter().map(|m| m.surface.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orgs,
+        [("Korea Gas Corporation", Some("KOGAS"), vec!["KOGAS"])]
     );
 }
