@@ -234,7 +234,10 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
                 .into()),
             ),
             Ok(Records::Whole(bytes)) => {
-                let results = load::prepare_bytes(&bytes, format, &overrides);
+                let results = match load::known_names(&db).await {
+                    Ok(known) => load::prepare_bytes_with(&bytes, format, &overrides, &known),
+                    Err(e) => vec![Err(e)],
+                };
                 let many = results.len() > 1;
                 for (i, result) in results.into_iter().enumerate() {
                     let label = if many {
@@ -260,8 +263,16 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
                         }
                         Ok(Err(e)) => Err(e.into()),
                         Ok(Ok(bytes)) => {
-                            match load::prepare_bytes(&bytes, Some(Format::Json), &overrides).pop()
-                            {
+                            let mut prepared = match load::known_names(&db).await {
+                                Ok(known) => load::prepare_bytes_with(
+                                    &bytes,
+                                    Some(Format::Json),
+                                    &overrides,
+                                    &known,
+                                ),
+                                Err(e) => vec![Err(e)],
+                            };
+                            match prepared.pop() {
                                 Some(Ok(prepared)) => {
                                     load::store(&db.write, &prepared, Some(&name)).await
                                 }

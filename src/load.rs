@@ -2,13 +2,15 @@
 //! then store each article in its own transaction ([`crate::db::store`]). Used by
 //! `archive ingest`, `archive seed`, `archive reextract` and the `ingestArticle` mutation.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 
 use crate::db::store::{self, RawFormat, RawInput, Stored};
 use crate::domain::{Extraction, ParsedArticle};
-use crate::ingest::{self, Format, ParseError};
+use crate::ingest::{self, Format, Gazetteer, ParseError};
 
 /// Values given from outside the text (CLI flags, mutation arguments).
 #[derive(Debug, Clone, Default)]
@@ -61,13 +63,25 @@ pub struct Prepared {
 
 /// Reads one input (a file's bytes, a request body) into zero or more articles: one
 /// for a print view or JSON object, one per line for NDJSON. Pure CPU work.
+///
+/// Extraction sees the article alone; [`prepare_bytes_with`] adds what the archive knows.
 pub fn prepare_bytes(
     bytes: &[u8],
     format: Option<Format>,
     overrides: &Overrides,
 ) -> Vec<Result<Prepared, LoadError>> {
+    prepare_bytes_with(bytes, format, overrides, &Gazetteer::new())
+}
+
+/// As [`prepare_bytes`], extracting with the archive's names ([`crate::db::gazetteer`]).
+pub fn prepare_bytes_with(
+    bytes: &[u8],
+    format: Option<Format>,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<Result<Prepared, LoadError>> {
     match ingest::decode(bytes) {
-        Ok(text) => prepare_text(text, format, overrides),
+        Ok(text) => prepare_text_with(text, format, overrides, known),
         Err(e) => vec![Err(e.into())],
     }
 }
@@ -78,23 +92,24 @@ pub fn prepare_text(
     format: Option<Format>,
     overrides: &Overrides,
 ) -> Vec<Result<Prepared, LoadError>> {
+    prepare_text_with(text, format, overrides, &Gazetteer::new())
+}
+
+/// As [`prepare_bytes_with`], for text.
+pub fn prepare_text_with(
+    text: &str,
+    format: Option<Format>,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<Result<Prepared, LoadError>> {
+    let one = |raw: &str, format, parsed| prepare_one(raw, format, parsed, overrides, known);
     match format.unwrap_or_else(|| ingest::detect_format(text)) {
-        Format::Print => vec![prepare_one(
-            text,
-            RawFormat::Print,
-            ingest::parse_print(text),
-            overrides,
-        )],
-        Format::Json => vec![prepare_one(
-            text,
-            RawFormat::Json,
-            ingest::parse_json(text),
-            overrides,
-        )],
+        Format::Print => vec![one(text, RawFormat::Print, ingest::parse_print(text))],
+        Format::Json => vec![one(text, RawFormat::Json, ingest::parse_json(text))],
         Format::Ndjson => text
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|line| prepare_one(line, RawFormat::Json, ingest::parse_json(line), overrides))
+            .map(|line| one(line, RawFormat::Json, ingest::parse_json(line)))
             .collect(),
     }
 }
@@ -104,13 +119,14 @@ fn prepare_one(
     format: RawFormat,
     parsed: Result<ParsedArticle, ParseError>,
     overrides: &Overrides,
+    known: &Gazetteer,
 ) -> Result<Prepared, LoadError> {
     let mut article = parsed?;
     if let Some(url) = &overrides.source_url {
         article.source_url = Some(crate::domain::source_url(url)?);
     }
     let published_on = resolve_date(&article, overrides).ok_or(LoadError::NoDate)?;
-    let extraction = ingest::extract(&article);
+    let extraction = ingest::extract_with(&article, known);
     Ok(Prepared {
         raw: raw.to_owned(),
         format,
@@ -128,6 +144,17 @@ pub fn resolve_date(article: &ParsedArticle, overrides: &Overrides) -> Option<Na
             .as_deref()
             .and_then(ingest::date_from_source_url)
     })
+}
+
+/// The archive's names as of now (the process's copy, loaded again when entities were
+/// added or edited since), for [`prepare_bytes_with`].
+pub async fn known_names(db: &crate::db::Db) -> Result<Arc<Gazetteer>, LoadError> {
+    let mut conn = db
+        .write
+        .get()
+        .await
+        .map_err(|e| LoadError::Pool(e.to_string()))?;
+    Ok(db.gazetteer.current(&mut conn).await?)
 }
 
 /// Stores one prepared article in its own transaction.
@@ -180,7 +207,9 @@ pub struct ReextractSummary {
 }
 
 /// Re-runs extraction with the current extractor over every stored raw text, one
-/// transaction per article; editor corrections are applied again afterwards.
+/// transaction per article; editor corrections are applied again afterwards. Extraction
+/// knows the archive's names as they are when each article comes up, so it gains from
+/// everything ingested since the article was.
 pub async fn reextract(
     pool: &Pool<AsyncPgConnection>,
     mut progress: impl FnMut(usize),
@@ -191,6 +220,7 @@ pub async fn reextract(
         .await
         .map_err(|e| LoadError::Pool(e.to_string()))?;
     let mut summary = ReextractSummary::default();
+    let known = crate::db::gazetteer::Cache::default();
     let mut after = 0_i64;
     loop {
         let batch = crate::db::raw::stored_after(&mut conn, after, 500).await?;
@@ -210,7 +240,7 @@ pub async fn reextract(
                 summary.failed += 1;
                 continue;
             };
-            let extraction = ingest::extract(&article);
+            let extraction = ingest::extract_with(&article, &*known.current(&mut conn).await?);
             let (id, date) = (stored.article_id, stored.published_on);
             conn.transaction(async |conn| {
                 store::replace_extraction(conn, id, date, &extraction).await

@@ -16,42 +16,90 @@ enum Holder {
     Many,
 }
 
+/// The holders of one word: entities with a name of several words, and entities whose
+/// whole name is one word. The latter are mostly a lone name an earlier article could not
+/// resolve ("Okonkwo said" before Chidi Okonkwo was known), so they never make a word
+/// ambiguous for the former.
+#[derive(Debug, Clone, Copy, Default)]
+struct Holders {
+    full: Option<Holder>,
+    lone: Option<Holder>,
+}
+
+impl Holders {
+    fn add(&mut self, entity: usize, full: bool) {
+        let slot = if full { &mut self.full } else { &mut self.lone };
+        *slot = match *slot {
+            None => Some(Holder::One(entity)),
+            Some(Holder::One(e)) if e == entity => Some(Holder::One(e)),
+            Some(_) => Some(Holder::Many),
+        };
+    }
+
+    /// The one entity the word names, if any.
+    fn one(self) -> Option<usize> {
+        match (self.full, self.lone) {
+            (Some(Holder::One(e)), _) | (None, Some(Holder::One(e))) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Known organizations and people by the words that name them alone.
 #[derive(Debug, Default, Clone)]
 pub struct Gazetteer {
-    org_names: Vec<String>,
-    org_index: HashMap<i64, usize>,
-    org_words: HashMap<String, Holder>,
-    person_names: Vec<String>,
-    person_index: HashMap<i64, usize>,
-    person_words: HashMap<String, Holder>,
+    orgs: Known,
+    people: Known,
 }
 
-fn hold(words: &mut HashMap<String, Holder>, word: &str, entity: usize) {
-    let word = word.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '"' | '“' | '”'));
-    if word.is_empty() {
-        return;
-    }
-    words
-        .entry(word.to_owned())
-        .and_modify(|h| {
-            if *h != Holder::One(entity) {
-                *h = Holder::Many;
-            }
+/// One kind of entity: names, and the entities each word names.
+#[derive(Debug, Default, Clone)]
+struct Known {
+    names: Vec<String>,
+    index: HashMap<i64, usize>,
+    words: HashMap<String, Holders>,
+}
+
+impl Known {
+    fn entity(&mut self, id: i64, name: &str) -> usize {
+        let names = &mut self.names;
+        *self.index.entry(id).or_insert_with(|| {
+            names.push(name.trim().to_owned());
+            names.len() - 1
         })
-        .or_insert(Holder::One(entity));
-}
+    }
 
-fn entity_of(
-    names: &mut Vec<String>,
-    index: &mut HashMap<i64, usize>,
-    id: i64,
-    name: &str,
-) -> usize {
-    *index.entry(id).or_insert_with(|| {
-        names.push(name.trim().to_owned());
-        names.len() - 1
-    })
+    fn hold(&mut self, word: &str, entity: usize) {
+        let word = word.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '"' | '“' | '”'));
+        if word.is_empty() {
+            return;
+        }
+        let full = self
+            .names
+            .get(entity)
+            .is_some_and(|n| n.contains(char::is_whitespace));
+        self.words
+            .entry(word.to_owned())
+            .or_default()
+            .add(entity, full);
+    }
+
+    /// The one entity `word` names, and whether its name has several words.
+    fn named(&self, word: &str) -> Option<(&str, bool)> {
+        let holders = self.words.get(word)?;
+        let e = holders.one()?;
+        let name = self.names.get(e)?;
+        Some((name.as_str(), holders.full.is_some()))
+    }
+
+    /// Whether `word` names an entity of this kind that stands against one of the other
+    /// kind whose name is full (`full`) or one word: a full name stands against both, a
+    /// one-word name only against another one-word name.
+    fn contests(&self, word: &str, full: bool) -> bool {
+        self.words
+            .get(word)
+            .is_some_and(|h| h.full.is_some() || (!full && h.lone.is_some()))
+    }
 }
 
 impl Gazetteer {
@@ -62,21 +110,21 @@ impl Gazetteer {
 
     /// Whether it knows nothing.
     pub fn is_empty(&self) -> bool {
-        self.org_words.is_empty() && self.person_words.is_empty()
+        self.orgs.words.is_empty() && self.people.words.is_empty()
     }
 
     /// Records organization `id` named `name` under one more `form` (its name, an alias or
     /// its acronym). A one-word form names it; so does the first word of a longer form
     /// ("Kestrel" of "Kestrel Dynamics"), as in an article that writes the name in full.
     pub fn add_organization(&mut self, id: i64, name: &str, form: &str) {
-        let entity = entity_of(&mut self.org_names, &mut self.org_index, id, name);
+        let entity = self.orgs.entity(id, name);
         let words: Vec<&str> = form.split_whitespace().collect();
         match words.as_slice() {
             [] => {}
-            [one] => hold(&mut self.org_words, one, entity),
+            [one] => self.orgs.hold(one, entity),
             [first, ..] => {
                 if name_like(first) {
-                    hold(&mut self.org_words, first, entity);
+                    self.orgs.hold(first, entity);
                 }
             }
         }
@@ -85,34 +133,27 @@ impl Gazetteer {
     /// Records person `id` named `name` under one more `form` (the name or an alias): each
     /// word of it that can be a name names the person.
     pub fn add_person(&mut self, id: i64, name: &str, form: &str) {
-        let entity = entity_of(&mut self.person_names, &mut self.person_index, id, name);
+        let entity = self.people.entity(id, name);
         for word in form.split_whitespace() {
             if name_like(word) {
-                hold(&mut self.person_words, word, entity);
+                self.people.hold(word, entity);
             }
         }
     }
 
-    /// The name of the one organization `word` names, when no other organization and no
-    /// person carries it.
+    /// The name of the one organization `word` names, unless a person carries it too (a
+    /// person whose whole name is that one word only contests an organization whose name
+    /// is that word too).
     pub(crate) fn organization(&self, word: &str) -> Option<&str> {
-        match self.org_words.get(word) {
-            Some(Holder::One(i)) if !self.person_words.contains_key(word) => {
-                self.org_names.get(*i).map(String::as_str)
-            }
-            _ => None,
-        }
+        let (name, full) = self.orgs.named(word)?;
+        (!self.people.contests(word, full)).then_some(name)
     }
 
-    /// The name of the one person `word` names, when no other person and no organization
-    /// carries it.
+    /// The name of the one person `word` names, unless an organization carries it too (on
+    /// the terms of [`Gazetteer::organization`]).
     pub(crate) fn person(&self, word: &str) -> Option<&str> {
-        match self.person_words.get(word) {
-            Some(Holder::One(i)) if !self.org_words.contains_key(word) => {
-                self.person_names.get(*i).map(String::as_str)
-            }
-            _ => None,
-        }
+        let (name, full) = self.people.named(word)?;
+        (!self.orgs.contests(word, full)).then_some(name)
     }
 }
 
@@ -130,6 +171,10 @@ mod tests {
         g.add_person(8, "Kim Min-jae", "Kim Min-jae");
         g.add_person(9, "Kim Yuna", "Kim Yuna");
         g.add_person(10, "Ada Kestrel", "Ada Kestrel");
+        // Lone names earlier articles could not resolve make no word ambiguous.
+        g.add_person(11, "Okonkwo", "Okonkwo");
+        g.add_organization(12, "Norvex", "Norvex");
+        g.add_person(13, "Norvex", "Norvex");
         assert_eq!(g.organization("KOGAS"), Some("Korea Gas Corporation"));
         // A place is not an organization's name.
         assert_eq!(g.organization("Korea"), None);
@@ -140,6 +185,9 @@ mod tests {
         assert_eq!(g.organization("Kestrel"), None);
         assert_eq!(g.person("Kestrel"), None);
         assert_eq!(g.organization("Dynamics"), None);
+        // ... but one stands against another.
+        assert_eq!(g.organization("Norvex"), None);
+        assert_eq!(g.person("Norvex"), None);
         assert!(!g.is_empty());
         assert!(Gazetteer::new().is_empty());
     }

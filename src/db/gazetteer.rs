@@ -1,0 +1,112 @@
+//! The archive's organizations and people as a gazetteer for extraction
+//! ([`crate::ingest::Gazetteer`]): every live entity under its name, its aliases (the
+//! forms articles used, and editors' aliases, merged entities' included) and, for
+//! organizations, its acronym.
+//!
+//! Loading reads every alias, so a process keeps one copy ([`Cache`]) and loads it again
+//! only when the archive changed what it knows: a new person or organization, or an
+//! editor's change (aliases, merges and renames are all recorded in `corrections`). Each
+//! check is one statement of three index-only `max(id)`s. A form an ingest adds to an
+//! entity that already exists is seen at the next reload; the forms that matter most
+//! (a name's words, an acronym defined with a new organization) come with the entity.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel::QueryResult;
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::ingest::Gazetteer;
+
+/// What the loaded copy was read at: the largest person, organization and correction ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
+struct Stamp {
+    #[diesel(sql_type = BigInt)]
+    people: i64,
+    #[diesel(sql_type = BigInt)]
+    organizations: i64,
+    #[diesel(sql_type = BigInt)]
+    corrections: i64,
+}
+
+const STAMP_SQL: &str = "SELECT
+    (SELECT COALESCE(max(id), 0) FROM people) AS people,
+    (SELECT COALESCE(max(id), 0) FROM organizations) AS organizations,
+    (SELECT COALESCE(max(id), 0) FROM corrections) AS corrections";
+
+/// Every form of every live entity: `kind` is `o` or `p`, `id` and `name` the live
+/// entity's (an alias of a merged entity names the survivor).
+const FORMS_SQL: &str = "
+    SELECT 'o' AS kind, l.id, l.name, a.alias AS form
+    FROM organization_aliases a
+    JOIN organizations e ON e.id = a.organization_id
+    JOIN organizations l ON l.id = COALESCE(e.merged_into_id, e.id)
+    UNION ALL
+    SELECT 'o', id, name, name FROM organizations WHERE merged_into_id IS NULL
+    UNION ALL
+    SELECT 'o', id, name, acronym FROM organizations
+    WHERE merged_into_id IS NULL AND acronym IS NOT NULL
+    UNION ALL
+    SELECT 'p', l.id, l.canonical_name, a.alias
+    FROM person_aliases a
+    JOIN people e ON e.id = a.person_id
+    JOIN people l ON l.id = COALESCE(e.merged_into_id, e.id)
+    UNION ALL
+    SELECT 'p', id, canonical_name, canonical_name FROM people WHERE merged_into_id IS NULL";
+
+#[derive(diesel::QueryableByName)]
+struct Form {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    form: String,
+}
+
+/// Reads the whole gazetteer.
+pub async fn load(conn: &mut AsyncPgConnection) -> QueryResult<Gazetteer> {
+    let forms: Vec<Form> = diesel::sql_query(FORMS_SQL).load(conn).await?;
+    let mut gazetteer = Gazetteer::new();
+    for f in &forms {
+        if f.kind == "o" {
+            gazetteer.add_organization(f.id, &f.name, &f.form);
+        } else {
+            gazetteer.add_person(f.id, &f.name, &f.form);
+        }
+    }
+    Ok(gazetteer)
+}
+
+/// One process's copy of the gazetteer, loaded again when the archive's entities changed.
+#[derive(Debug, Default)]
+pub struct Cache {
+    loaded: Mutex<Option<(Stamp, Arc<Gazetteer>)>>,
+}
+
+impl Cache {
+    /// The gazetteer as of now: the copy in memory when nothing changed since it was
+    /// read, else a fresh one. Concurrent callers that both see a change both load; the
+    /// later copy stays.
+    pub async fn current(&self, conn: &mut AsyncPgConnection) -> QueryResult<Arc<Gazetteer>> {
+        let stamp: Stamp = diesel::sql_query(STAMP_SQL).get_result(conn).await?;
+        if let Some((at, gazetteer)) = self.held()
+            && at == stamp
+        {
+            return Ok(gazetteer);
+        }
+        let gazetteer = Arc::new(load(conn).await?);
+        *self.loaded.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((stamp, gazetteer.clone()));
+        Ok(gazetteer)
+    }
+
+    fn held(&self) -> Option<(Stamp, Arc<Gazetteer>)> {
+        self.loaded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
