@@ -97,7 +97,7 @@ static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|
 fn is_abbrev(word: &str) -> bool {
     in_list(
         "\
-        Lt Col Gen Maj Capt Adm Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
+        Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
         Ltd Pref Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs p pp Gov't Adm't",
         word,
     ) || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
@@ -571,6 +571,23 @@ fn known_orgs(
     orgs.extend(found);
 }
 
+/// Whether the capitalized words from token `from` on end in a company's legal form
+/// ("Co., Ltd.", "K.K.", "Inc.").
+fn legal_form_ahead(toks: &[Tok<'_>], from: usize) -> bool {
+    for t in toks.iter().skip(from).take(8) {
+        if matches!(
+            t.text,
+            "Co." | "Ltd." | "Inc." | "Corp." | "K.K." | "Corporation" | "Company" | "LLC"
+        ) {
+            return true;
+        }
+        if !(is_cap(t.text) || t.text == "no") {
+            return false;
+        }
+    }
+    false
+}
+
 fn scan_runs<'a>(
     p: usize,
     text: &'a str,
@@ -627,6 +644,17 @@ fn scan_runs<'a>(
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
                 "the" => matches!(prev, "for" | "of" | "in") && next_cap,
+                // "Kita no Kaze Energy Co., Ltd.": a Japanese particle inside a company's
+                // name, where the name ends in a legal form or the article wrote it so.
+                "no" => {
+                    next_cap
+                        && is_cap(prev)
+                        && (legal_form_ahead(toks, end + 1)
+                            || toks.get(end + 1).is_some_and(|n| {
+                                let inner = format!("{prev} no {}", n.text);
+                                orgs.iter().any(|o| o.surface.contains(&inner))
+                            }))
+                }
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 "," => {
                     matches!(prev, "Co." | "Corp.")
@@ -715,7 +743,10 @@ fn classify_run<'a>(
     let head_then_place = place_tail > 0
         && place_tail < words.len()
         && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);
-    let org_head = ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place;
+    // Only a company's name keeps a particle inside (see `scan_runs`).
+    let particle = words.contains(&"no");
+    let org_head =
+        ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place || particle;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {
@@ -749,7 +780,15 @@ fn classify_run<'a>(
         } else {
             org_words.join(" ")
         };
-        let key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        let mut key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        // "Kita no Kaze Energy" after "Kita no Kaze Energy Co., Ltd.": the same company.
+        if particle
+            && let Some(full) = orgs
+                .iter()
+                .find(|o| o.surface.starts_with(&format!("{name} ")))
+        {
+            key.clone_from(&full.key);
+        }
         if let Some(acr) = paren_acr {
             acronyms.insert(acr.to_owned(), key.clone());
             if let Some(c) = covered.get_mut(end + 1) {

@@ -133,7 +133,7 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
         .unwrap_or("");
     in_list(
         "\
-        Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
+        Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
         Jul Aug Sep Sept Oct Nov Dec No Pref Co Corp Inc vs p",
         word,
     ) || (word.len() == 1 && word.chars().all(char::is_uppercase))
@@ -464,6 +464,7 @@ fn resolve_role(
     let wanted: &[&str] = match head {
         "envoy" => &["ambassador", "envoy"],
         "governor" => &["governor", "gov."],
+        "commander" => &["commander", "cmdr.", "cdr."],
         "spokesperson" | "spokesman" | "spokeswoman" => {
             &["spokesperson", "spokesman", "spokeswoman"]
         }
@@ -475,6 +476,8 @@ fn resolve_role(
             "capt.",
             "lt.",
             "adm.",
+            "cmdr.",
+            "cdr.",
             "sgt.",
             "commander",
         ],

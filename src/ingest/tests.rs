@@ -1068,3 +1068,79 @@ fn an_acronym_the_archive_knows_is_its_organization() {
         [("Korea Gas Corporation", Some("KOGAS"), vec!["KOGAS"])]
     );
 }
+
+#[test]
+fn a_particle_inside_a_japanese_company_name_keeps_it_whole() {
+    let (people, orgs, quotes) = extracted(
+        "Kita no Kaze Energy Co., Ltd. will build a wind farm off Akita. “The turbines \
+         arrive in May,” Kita no Kaze Energy said. Mayor Sato no longer runs the port.",
+    );
+    assert_eq!(people, ["Sato"]);
+    assert_eq!(orgs, ["Kita no Kaze Energy Co., Ltd."]);
+    assert_eq!(
+        quotes,
+        pairs(&[(
+            "The turbines arrive in May,",
+            "Kita no Kaze Energy Co., Ltd."
+        )])
+    );
+}
+
+#[test]
+fn naval_and_army_ranks_are_titles() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nCmdr. Jana Holt, who leads the destroyer, said the \
+         crew was ready. Lt. Cmdr. Ravi Patel and Rear Adm. Ellen Ruiz met Capt. Tomas Berg, \
+         Adm. Kaito Mori and Sgt. Lee Dawson on Monday. “We sail at dawn,” the commander said.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    let people: Vec<(&str, Vec<&str>)> = e
+        .people
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.titles.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Jana Holt", vec!["Cmdr."]),
+            ("Ravi Patel", vec!["Lt. Cmdr."]),
+            ("Ellen Ruiz", vec!["Rear Adm."]),
+            ("Tomas Berg", vec!["Capt."]),
+            ("Kaito Mori", vec!["Adm."]),
+            ("Lee Dawson", vec!["Sgt."]),
+        ]
+    );
+    // The commander is the latest person with that rank: Ravi Patel.
+    assert_eq!(e.quotes[0].speaker, Speaker::Person(1));
+}
+
+#[test]
+fn a_short_company_name_is_not_a_person() {
+    let body = "“We expect a better year,” Norvex said in a statement.";
+    let (people, orgs, _) = extracted(body);
+    assert_eq!(people, ["Norvex"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let mut known = Gazetteer::new();
+    known.add_organization(9, "Norvex Inc.", "Norvex Inc.");
+    let (people, orgs, quotes) = extracted_knowing(body, &known);
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Norvex Inc."]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We expect a better year,", "Norvex Inc.")])
+    );
+    // Written in full earlier in the same article.
+    let (people, orgs, quotes) = extracted(&format!("Norvex Inc. posted a loss on Monday. {body}"));
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Norvex Inc."]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We expect a better year,", "Norvex Inc.")])
+    );
+}
