@@ -11,7 +11,7 @@ use crate::support::TestApp;
 const INGEST: &str = "mutation($raw: String!) { ingestArticle(input: { raw: $raw }) {
     outcome article { slug
       people(first: 20) { nodes { person { name } mentions { surface } } }
-      organizations(first: 20) { nodes { organization { name acronym } mentions { surface } } }
+      organizations(first: 20) { nodes { organization { id name acronym } mentions { surface } } }
       quotes(first: 20) { nodes { text speakerName } } }
     userErrors { message } } }";
 
@@ -144,7 +144,8 @@ async fn an_acronym_defined_in_one_article_names_its_organization_in_another() {
     .await;
     assert_eq!(
         a["organizations"]["nodes"][0]["organization"],
-        json!({ "name": "Korea Gas Corporation", "acronym": "KOGAS" })
+        json!({ "id": a["organizations"]["nodes"][0]["organization"]["id"],
+                "name": "Korea Gas Corporation", "acronym": "KOGAS" })
     );
     let b = ingest(
         &app,
@@ -197,5 +198,37 @@ async fn reextraction_finds_what_later_articles_made_known() {
     assert_eq!(
         data["article"]["quotes"]["nodes"],
         json!([{ "speakerName": "Kestrel Dynamics" }])
+    );
+}
+
+#[tokio::test]
+async fn an_alias_an_editor_adds_names_the_organization_in_later_articles() {
+    let app = TestApp::spawn().await;
+    let editor = app.db.key(Role::Editor).await;
+    let a = ingest(&app, &editor, KESTREL_A.0, KESTREL_A.1).await;
+    let id = a["organizations"]["nodes"][0]["organization"]["id"].clone();
+    // Another ingest, so that the server's copy of the gazetteer already holds Kestrel
+    // Dynamics: only the editor's change is new afterwards.
+    ingest(&app, &editor, "Rain", "Rain fell on Monday.").await;
+    let data = app
+        .data_as(
+            &editor,
+            "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) {
+                userErrors { message } } }",
+            json!({ "input": { "id": id, "addAliases": ["Falco"] } }),
+        )
+        .await;
+    assert_eq!(data["updateOrganization"]["userErrors"], json!([]));
+    let c = ingest(
+        &app,
+        &editor,
+        "Order signed",
+        "“The order is signed,” Falco said on Friday.",
+    )
+    .await;
+    assert_eq!(entities(&c, "people", "person"), []);
+    assert_eq!(
+        entities(&c, "organizations", "organization"),
+        [named("Kestrel Dynamics", &["Falco"])]
     );
 }
