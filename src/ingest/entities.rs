@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::text::regex;
 
-use super::gazetteer::Gazetteer;
+use super::gazetteer::Names;
 use super::lexicon::{
     COMMON_CAPITALIZED, KNOWN_ORGS, NATIONALITIES, NON_ENTITY_HEADS, ORG_HEADS, PLACES,
     TITLE_HEADS, TITLE_MODIFIERS, country_of, in_list, is_honorific, is_speech_verb,
@@ -351,7 +351,7 @@ struct OrgCand {
     start: usize,
     end: usize,
     from_lexicon: bool,
-    /// The archive's name for it, when only the gazetteer knows it (see [`Gazetteer`]).
+    /// The archive's name for it, when only the gazetteer knows it (see [`super::Gazetteer`]).
     known_name: Option<String>,
 }
 
@@ -365,7 +365,7 @@ fn org_kind_of(tokens: &[&str]) -> OrgKind {
 
 /// Extracts people and organizations from body paragraphs; `known` names what the article
 /// uses alone but never writes in full.
-pub(crate) fn extract_entities(paragraphs: &[String], known: &Gazetteer) -> Entities {
+pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Entities {
     let mut people_c: Vec<PersonCand> = Vec::new();
     let mut orgs_c: Vec<OrgCand> = Vec::new();
     let mut acronyms: HashMap<String, String> = HashMap::new();
@@ -514,7 +514,7 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &Gazetteer) -> Enti
 /// ("KOGAS") the phrase rules leave alone, or a word they took for a person ("Kestrel
 /// said") with no title, no honorific and no fuller name of a person in the article.
 fn known_orgs(
-    known: &Gazetteer,
+    known: &dyn Names,
     all_tokens: &[Vec<Tok<'_>>],
     covered: &[Vec<bool>],
     people: &mut Vec<PersonCand>,
@@ -1021,7 +1021,7 @@ fn resolve_people(
     all_tokens: &[Vec<Tok<'_>>],
     covered: &[Vec<bool>],
     cands: Vec<PersonCand>,
-    known: &Gazetteer,
+    known: &dyn Names,
 ) -> (Vec<PersonEntity>, Vec<Located>, Vec<Option<Gender>>) {
     // Full names first: each distinct set of name words is one person, whatever the order.
     let mut people: Vec<(Vec<String>, PersonEntity)> = Vec::new();

@@ -5,6 +5,7 @@
 //! Built once from the database (see `db::gazetteer`) and shared by every extraction;
 //! each lookup is one hash probe, whatever the size of the archive.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::entities::name_like;
@@ -92,6 +93,12 @@ impl Known {
         Some((name.as_str(), holders.full.is_some()))
     }
 
+    fn renumber(&mut self, from: i64, to: i64) {
+        if let Some(entity) = self.index.remove(&from) {
+            self.index.insert(to, entity);
+        }
+    }
+
     /// Whether `word` names an entity of this kind that stands against one of the other
     /// kind whose name is full (`full`) or one word: a full name stands against both, a
     /// one-word name only against another one-word name.
@@ -141,6 +148,26 @@ impl Gazetteer {
         }
     }
 
+    /// Whether it holds person `id` (under its name or an alias).
+    pub fn has_person(&self, id: i64) -> bool {
+        self.people.index.contains_key(&id)
+    }
+
+    /// Whether it holds organization `id`.
+    pub fn has_organization(&self, id: i64) -> bool {
+        self.orgs.index.contains_key(&id)
+    }
+
+    /// Person `from` is now known as `to` (a provisional id that became the real one).
+    pub fn renumber_person(&mut self, from: i64, to: i64) {
+        self.people.renumber(from, to);
+    }
+
+    /// Organization `from` is now known as `to`.
+    pub fn renumber_organization(&mut self, from: i64, to: i64) {
+        self.orgs.renumber(from, to);
+    }
+
     /// The name of the one organization `word` names, unless a person carries it too (a
     /// person whose whole name is that one word only contests an organization whose name
     /// is that word too).
@@ -154,6 +181,87 @@ impl Gazetteer {
     pub(crate) fn person(&self, word: &str) -> Option<&str> {
         let (name, full) = self.people.named(word)?;
         (!self.orgs.contests(word, full)).then_some(name)
+    }
+}
+
+/// What extraction asks of the archive's names; [`Gazetteer`] answers, [`Probing`] records
+/// the questions.
+pub(crate) trait Names {
+    /// Whether it knows nothing.
+    fn is_empty(&self) -> bool;
+    /// See [`Gazetteer::organization`].
+    fn organization(&self, word: &str) -> Option<&str>;
+    /// See [`Gazetteer::person`].
+    fn person(&self, word: &str) -> Option<&str>;
+}
+
+impl Names for Gazetteer {
+    fn is_empty(&self) -> bool {
+        Gazetteer::is_empty(self)
+    }
+    fn organization(&self, word: &str) -> Option<&str> {
+        Gazetteer::organization(self, word)
+    }
+    fn person(&self, word: &str) -> Option<&str> {
+        Gazetteer::person(self, word)
+    }
+}
+
+/// A gazetteer that records the words it was asked about.
+pub(crate) struct Probing<'a> {
+    known: &'a Gazetteer,
+    words: RefCell<Vec<String>>,
+}
+
+impl<'a> Probing<'a> {
+    pub(crate) fn new(known: &'a Gazetteer) -> Self {
+        Self {
+            known,
+            words: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn probes(self) -> Probes {
+        let mut words = self.words.into_inner();
+        words.sort_unstable();
+        words.dedup();
+        Probes { words }
+    }
+
+    fn asked(&self, word: &str) {
+        self.words.borrow_mut().push(word.to_owned());
+    }
+}
+
+impl Names for Probing<'_> {
+    fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+    fn organization(&self, word: &str) -> Option<&str> {
+        self.asked(word);
+        self.known.organization(word)
+    }
+    fn person(&self, word: &str) -> Option<&str> {
+        self.asked(word);
+        self.known.person(word)
+    }
+}
+
+/// The words one extraction looked up (see [`crate::ingest::extract_probed`]): extraction
+/// depends on the gazetteer only through these answers (and whether it is empty), so
+/// another gazetteer that answers them alike gives the same extraction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probes {
+    words: Vec<String>,
+}
+
+impl Probes {
+    /// Whether `now` gives the extraction that `then` gave.
+    pub fn same_answers(&self, then: &Gazetteer, now: &Gazetteer) -> bool {
+        then.is_empty() == now.is_empty()
+            && self.words.iter().all(|w| {
+                then.organization(w) == now.organization(w) && then.person(w) == now.person(w)
+            })
     }
 }
 

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{Extraction, ParsedArticle};
 
-pub use gazetteer::Gazetteer;
+pub use gazetteer::{Gazetteer, Probes};
 pub use gold::to_gold;
 pub use json::{parse_json, parse_ndjson};
 pub use print::{date_from_source_url, parse_print};
@@ -126,6 +126,18 @@ pub fn extract(article: &ParsedArticle) -> Extraction {
 /// person's single name that the article uses alone is found when `known` names exactly
 /// one entity by it.
 pub fn extract_with(article: &ParsedArticle, known: &Gazetteer) -> Extraction {
+    extract_names(article, known)
+}
+
+/// As [`extract_with`], with the words it looked up in `known`: the extraction is the
+/// same with any gazetteer that answers them alike ([`Probes::same_answers`]).
+pub fn extract_probed(article: &ParsedArticle, known: &Gazetteer) -> (Extraction, Probes) {
+    let probing = gazetteer::Probing::new(known);
+    let extraction = extract_names(article, &probing);
+    (extraction, probing.probes())
+}
+
+fn extract_names(article: &ParsedArticle, known: &dyn gazetteer::Names) -> Extraction {
     let entities = entities::extract_entities(&article.paragraphs, known);
     let quotes = quotes::extract_quotes(&article.paragraphs, &entities);
     Extraction {
