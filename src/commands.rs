@@ -645,6 +645,7 @@ pub async fn seed_corpus(
             failed.clone(),
         );
         let pool = db.write.clone();
+        let db = db.clone();
         let bar = bar.clone();
         workers.push(tokio::spawn(async move {
             let mut conn = pool
@@ -664,10 +665,12 @@ pub async fn seed_corpus(
                     return Ok::<(), anyhow::Error>(());
                 }
                 let generated = crate::synth::generate(seed, i);
-                let outcome = match load::prepare_text(
+                let known = load::known_names(&db).await?;
+                let outcome = match load::prepare_text_with(
                     &generated.text,
                     Some(Format::Print),
                     &Overrides::default(),
+                    &known,
                 )
                 .pop()
                 {

@@ -2,7 +2,7 @@
 //! then store each article in its own transaction ([`crate::db::store`]). Used by
 //! `archive ingest`, `archive seed`, `archive reextract` and the `ingestArticle` mutation.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
@@ -59,6 +59,8 @@ pub struct Prepared {
     pub published_on: NaiveDate,
     /// What was extracted from it.
     pub extraction: Extraction,
+    /// The words extraction looked up in the archive's names.
+    pub probes: ingest::Probes,
 }
 
 /// Reads one input (a file's bytes, a request body) into zero or more articles: one
@@ -126,13 +128,14 @@ fn prepare_one(
         article.source_url = Some(crate::domain::source_url(url)?);
     }
     let published_on = resolve_date(&article, overrides).ok_or(LoadError::NoDate)?;
-    let extraction = ingest::extract_with(&article, known);
+    let (extraction, probes) = ingest::extract_probed(&article, known);
     Ok(Prepared {
         raw: raw.to_owned(),
         format,
         article,
         published_on,
         extraction,
+        probes,
     })
 }
 
@@ -318,6 +321,8 @@ pub struct BulkOptions {
 }
 
 struct PreparedInput {
+    /// Not the first article of its input.
+    follows_in_input: bool,
     file: usize,
     label: String,
     source: std::sync::Arc<str>,
@@ -325,12 +330,12 @@ struct PreparedInput {
     size: u64,
 }
 
-fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> {
+fn prepare_input(input: BulkInput, overrides: &Overrides, known: &Gazetteer) -> Vec<PreparedInput> {
     let results = match input.work {
-        BulkWork::Bytes { bytes, format } => prepare_bytes(&bytes, format, overrides),
+        BulkWork::Bytes { bytes, format } => prepare_bytes_with(&bytes, format, overrides, known),
         BulkWork::Generated { seed, index } => {
             let generated = crate::synth::generate(seed, index);
-            prepare_text(&generated.text, Some(Format::Print), overrides)
+            prepare_text_with(&generated.text, Some(Format::Print), overrides, known)
         }
         BulkWork::Failed(e) => vec![Err(e)],
     };
@@ -339,6 +344,7 @@ fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> 
         .into_iter()
         .enumerate()
         .map(|(i, result)| PreparedInput {
+            follows_in_input: i > 0,
             file: input.file,
             label: if many {
                 format!("{}:{}", input.label, i + 1)
@@ -352,8 +358,14 @@ fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> 
         .collect()
 }
 
-/// Prepares a batch's inputs on `jobs` threads, keeping their order.
-fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> Vec<PreparedInput> {
+/// Prepares a batch's inputs on `jobs` threads, keeping their order, extracting with the
+/// names `known` (the writer checks each article against the names grown since).
+fn prepare_batch(
+    inputs: Vec<BulkInput>,
+    jobs: usize,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<PreparedInput> {
     let per_thread = inputs.len().div_ceil(jobs.max(1)).max(1);
     let mut parts: Vec<Vec<BulkInput>> = Vec::new();
     let mut inputs = inputs.into_iter().peekable();
@@ -366,7 +378,7 @@ fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> 
             .map(|part| {
                 s.spawn(move || {
                     part.into_iter()
-                        .flat_map(|input| prepare_input(input, overrides))
+                        .flat_map(|input| prepare_input(input, overrides, known))
                         .collect::<Vec<_>>()
                 })
             })
@@ -378,9 +390,19 @@ fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> 
     })
 }
 
-/// The connection of a bulk load, and when to refresh the planner's statistics.
+/// A batch ready to write: its articles and the names they were extracted with.
+struct PreparedBatch {
+    inputs: Vec<PreparedInput>,
+    known: Arc<Gazetteer>,
+}
+
+/// The connection of a bulk load, the archive's names as its batches grow them, and when
+/// to refresh the planner's statistics.
 struct BulkWriter {
     conn: diesel::PgConnection,
+    known: Arc<Gazetteer>,
+    /// The names after the last batch written, for the batches prepared next.
+    shared: Arc<std::sync::Mutex<Arc<Gazetteer>>>,
     batches: u64,
     next_analyze: u64,
 }
@@ -396,8 +418,11 @@ impl BulkWriter {
                 "SET synchronous_commit = off",
             )?;
         }
+        let known = Arc::new(crate::db::gazetteer::load_sync(&mut conn)?);
         Ok(Self {
             conn,
+            shared: Arc::new(std::sync::Mutex::new(known.clone())),
+            known,
             batches: 0,
             next_analyze: 1,
         })
@@ -405,7 +430,11 @@ impl BulkWriter {
 
     /// Writes a batch in one transaction. When it fails, its articles are written one by
     /// one, so that one bad article fails alone and the others are kept.
-    fn write(&mut self, batch: Vec<PreparedInput>) -> Vec<BulkOutcome> {
+    fn write(&mut self, prepared: PreparedBatch) -> Vec<BulkOutcome> {
+        let PreparedBatch {
+            inputs: batch,
+            known: then,
+        } = prepared;
         let ready: Vec<(usize, &Prepared, &str)> = batch
             .iter()
             .enumerate()
@@ -413,7 +442,7 @@ impl BulkWriter {
             .collect();
         let articles: Vec<crate::db::bulk::Article> = ready
             .iter()
-            .map(|(_, p, source)| crate::db::bulk::Article {
+            .map(|(i, p, source)| crate::db::bulk::Article {
                 raw: RawInput {
                     content: &p.raw,
                     format: p.format,
@@ -422,22 +451,52 @@ impl BulkWriter {
                 article: &p.article,
                 published_on: p.published_on,
                 extraction: &p.extraction,
+                follows_in_input: batch[*i].follows_in_input,
             })
             .collect();
+        // Article `i` of `articles` again, when the names grown since change it.
+        let redo = |i: usize, now: &Gazetteer| {
+            let p = ready[i].1;
+            (!p.probes.same_answers(&then, now)).then(|| ingest::extract_with(&p.article, now))
+        };
         let mut stored: Vec<Option<Result<Stored, LoadError>>> =
             (0..batch.len()).map(|_| None).collect();
-        match crate::db::bulk::write_batch(&mut self.conn, &articles) {
+        let known = Arc::make_mut(&mut self.known);
+        let mut growing = crate::db::bulk::Growing { known, redo: &redo };
+        let mut failed = false;
+        match crate::db::bulk::write_batch(&mut self.conn, &articles, Some(&mut growing)) {
             Ok(outcomes) => {
                 for ((i, _, _), outcome) in ready.iter().zip(outcomes) {
                     stored[*i] = Some(Ok(outcome));
                 }
             }
-            Err(e) if articles.len() == 1 => stored[ready[0].0] = Some(Err(e.into())),
+            Err(e) if articles.len() == 1 => {
+                failed = true;
+                stored[ready[0].0] = Some(Err(e.into()));
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "a batch failed; writing its articles one by one");
-                for ((i, _, _), article) in ready.iter().zip(&articles) {
-                    let one =
-                        crate::db::bulk::write_batch(&mut self.conn, std::slice::from_ref(article));
+                failed = true;
+                self.reload();
+                for (n, ((i, _, _), article)) in ready.iter().zip(&articles).enumerate() {
+                    // Alone, each article is its own input; the names are read again
+                    // after each failure.
+                    let known = Arc::make_mut(&mut self.known);
+                    let redo_one = |_: usize, now: &Gazetteer| redo(n, now);
+                    let mut growing = crate::db::bulk::Growing {
+                        known,
+                        redo: &redo_one,
+                    };
+                    let mut alone = article.clone();
+                    alone.follows_in_input = false;
+                    let one = crate::db::bulk::write_batch(
+                        &mut self.conn,
+                        std::slice::from_ref(&alone),
+                        Some(&mut growing),
+                    );
+                    if one.is_err() {
+                        self.reload();
+                    }
                     stored[*i] = Some(one.map_err(Into::into).and_then(|mut v| {
                         v.pop()
                             .ok_or(LoadError::Database(diesel::result::Error::NotFound))
@@ -445,6 +504,10 @@ impl BulkWriter {
                 }
             }
         }
+        if failed && articles.len() == 1 {
+            self.reload();
+        }
+        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = self.known.clone();
         self.batches += 1;
         if self.batches == self.next_analyze {
             // Autovacuum may be off: without statistics the planner would keep treating
@@ -471,6 +534,16 @@ impl BulkWriter {
     }
 }
 
+impl BulkWriter {
+    /// Reads the names again (a failed batch left them grown by what it did not store).
+    fn reload(&mut self) {
+        match crate::db::gazetteer::load_sync(&mut self.conn) {
+            Ok(known) => self.known = Arc::new(known),
+            Err(e) => tracing::warn!(error = %e, "cannot read the archive's names"),
+        }
+    }
+}
+
 /// Loads `inputs` in batches: each batch is prepared on `jobs` threads while the previous
 /// one is written ([`crate::db::bulk`], one transaction per batch). `on_batch` gets each
 /// batch's outcomes, in input order. Blocking: run it off the async runtime.
@@ -481,9 +554,10 @@ pub fn bulk_load(
     mut on_batch: impl FnMut(Vec<BulkOutcome>) + Send,
 ) -> Result<(), LoadError> {
     let mut writer = BulkWriter::connect(database_url, options.fast_commit)?;
+    let shared = writer.shared.clone();
     let mut inputs = inputs.peekable();
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PreparedInput>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<PreparedBatch>(1);
         let writing = s.spawn(move || {
             for batch in rx {
                 on_batch(writer.write(batch));
@@ -491,8 +565,12 @@ pub fn bulk_load(
         });
         while inputs.peek().is_some() {
             let chunk: Vec<BulkInput> = inputs.by_ref().take(options.batch_size.max(1)).collect();
-            let prepared = prepare_batch(chunk, options.jobs, &options.overrides);
-            if tx.send(prepared).is_err() {
+            let known = shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            let inputs = prepare_batch(chunk, options.jobs, &options.overrides, &known);
+            if tx.send(PreparedBatch { inputs, known }).is_err() {
                 break;
             }
         }

@@ -87,14 +87,31 @@ async fn add_forms(
         .bind::<BigInt, _>(people_after)
         .load(conn)
         .await?;
-    for f in &forms {
+    add(gazetteer, &forms);
+    Ok(())
+}
+
+fn add(gazetteer: &mut Gazetteer, forms: &[Form]) {
+    for f in forms {
         if f.kind == "o" {
             gazetteer.add_organization(f.id, &f.name, &f.form);
         } else {
             gazetteer.add_person(f.id, &f.name, &f.form);
         }
     }
-    Ok(())
+}
+
+/// As [`load`], on a synchronous connection (the bulk path's).
+pub fn load_sync(conn: &mut diesel::PgConnection) -> QueryResult<Gazetteer> {
+    let forms: Vec<Form> = diesel::RunQueryDsl::load(
+        diesel::sql_query(FORMS_SQL)
+            .bind::<BigInt, _>(0_i64)
+            .bind::<BigInt, _>(0_i64),
+        conn,
+    )?;
+    let mut gazetteer = Gazetteer::new();
+    add(&mut gazetteer, &forms);
+    Ok(gazetteer)
 }
 
 /// Reads the whole gazetteer.
