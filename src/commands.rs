@@ -234,7 +234,10 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
                 .into()),
             ),
             Ok(Records::Whole(bytes)) => {
-                let results = load::prepare_bytes(&bytes, format, &overrides);
+                let results = match load::known_names(&db).await {
+                    Ok(known) => load::prepare_bytes_with(&bytes, format, &overrides, &known),
+                    Err(e) => vec![Err(e)],
+                };
                 let many = results.len() > 1;
                 for (i, result) in results.into_iter().enumerate() {
                     let label = if many {
@@ -260,8 +263,16 @@ pub async fn ingest(config: Config, args: IngestArgs) -> anyhow::Result<()> {
                         }
                         Ok(Err(e)) => Err(e.into()),
                         Ok(Ok(bytes)) => {
-                            match load::prepare_bytes(&bytes, Some(Format::Json), &overrides).pop()
-                            {
+                            let mut prepared = match load::known_names(&db).await {
+                                Ok(known) => load::prepare_bytes_with(
+                                    &bytes,
+                                    Some(Format::Json),
+                                    &overrides,
+                                    &known,
+                                ),
+                                Err(e) => vec![Err(e)],
+                            };
+                            match prepared.pop() {
                                 Some(Ok(prepared)) => {
                                     load::store(&db.write, &prepared, Some(&name)).await
                                 }
@@ -634,6 +645,7 @@ pub async fn seed_corpus(
             failed.clone(),
         );
         let pool = db.write.clone();
+        let db = db.clone();
         let bar = bar.clone();
         workers.push(tokio::spawn(async move {
             let mut conn = pool
@@ -653,10 +665,12 @@ pub async fn seed_corpus(
                     return Ok::<(), anyhow::Error>(());
                 }
                 let generated = crate::synth::generate(seed, i);
-                let outcome = match load::prepare_text(
+                let known = load::known_names(&db).await?;
+                let outcome = match load::prepare_text_with(
                     &generated.text,
                     Some(Format::Print),
                     &Overrides::default(),
+                    &known,
                 )
                 .pop()
                 {

@@ -2,13 +2,15 @@
 //! then store each article in its own transaction ([`crate::db::store`]). Used by
 //! `archive ingest`, `archive seed`, `archive reextract` and the `ingestArticle` mutation.
 
+use std::sync::{Arc, PoisonError};
+
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
 
 use crate::db::store::{self, RawFormat, RawInput, Stored};
 use crate::domain::{Extraction, ParsedArticle};
-use crate::ingest::{self, Format, ParseError};
+use crate::ingest::{self, Format, Gazetteer, ParseError};
 
 /// Values given from outside the text (CLI flags, mutation arguments).
 #[derive(Debug, Clone, Default)]
@@ -57,17 +59,31 @@ pub struct Prepared {
     pub published_on: NaiveDate,
     /// What was extracted from it.
     pub extraction: Extraction,
+    /// The words extraction looked up in the archive's names.
+    pub probes: ingest::Probes,
 }
 
 /// Reads one input (a file's bytes, a request body) into zero or more articles: one
 /// for a print view or JSON object, one per line for NDJSON. Pure CPU work.
+///
+/// Extraction sees the article alone; [`prepare_bytes_with`] adds what the archive knows.
 pub fn prepare_bytes(
     bytes: &[u8],
     format: Option<Format>,
     overrides: &Overrides,
 ) -> Vec<Result<Prepared, LoadError>> {
+    prepare_bytes_with(bytes, format, overrides, &Gazetteer::new())
+}
+
+/// As [`prepare_bytes`], extracting with the archive's names ([`crate::db::gazetteer`]).
+pub fn prepare_bytes_with(
+    bytes: &[u8],
+    format: Option<Format>,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<Result<Prepared, LoadError>> {
     match ingest::decode(bytes) {
-        Ok(text) => prepare_text(text, format, overrides),
+        Ok(text) => prepare_text_with(text, format, overrides, known),
         Err(e) => vec![Err(e.into())],
     }
 }
@@ -78,23 +94,24 @@ pub fn prepare_text(
     format: Option<Format>,
     overrides: &Overrides,
 ) -> Vec<Result<Prepared, LoadError>> {
+    prepare_text_with(text, format, overrides, &Gazetteer::new())
+}
+
+/// As [`prepare_bytes_with`], for text.
+pub fn prepare_text_with(
+    text: &str,
+    format: Option<Format>,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<Result<Prepared, LoadError>> {
+    let one = |raw: &str, format, parsed| prepare_one(raw, format, parsed, overrides, known);
     match format.unwrap_or_else(|| ingest::detect_format(text)) {
-        Format::Print => vec![prepare_one(
-            text,
-            RawFormat::Print,
-            ingest::parse_print(text),
-            overrides,
-        )],
-        Format::Json => vec![prepare_one(
-            text,
-            RawFormat::Json,
-            ingest::parse_json(text),
-            overrides,
-        )],
+        Format::Print => vec![one(text, RawFormat::Print, ingest::parse_print(text))],
+        Format::Json => vec![one(text, RawFormat::Json, ingest::parse_json(text))],
         Format::Ndjson => text
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|line| prepare_one(line, RawFormat::Json, ingest::parse_json(line), overrides))
+            .map(|line| one(line, RawFormat::Json, ingest::parse_json(line)))
             .collect(),
     }
 }
@@ -104,19 +121,21 @@ fn prepare_one(
     format: RawFormat,
     parsed: Result<ParsedArticle, ParseError>,
     overrides: &Overrides,
+    known: &Gazetteer,
 ) -> Result<Prepared, LoadError> {
     let mut article = parsed?;
     if let Some(url) = &overrides.source_url {
         article.source_url = Some(crate::domain::source_url(url)?);
     }
     let published_on = resolve_date(&article, overrides).ok_or(LoadError::NoDate)?;
-    let extraction = ingest::extract(&article);
+    let (extraction, probes) = ingest::extract_probed(&article, known);
     Ok(Prepared {
         raw: raw.to_owned(),
         format,
         article,
         published_on,
         extraction,
+        probes,
     })
 }
 
@@ -128,6 +147,17 @@ pub fn resolve_date(article: &ParsedArticle, overrides: &Overrides) -> Option<Na
             .as_deref()
             .and_then(ingest::date_from_source_url)
     })
+}
+
+/// The archive's names as of now (the process's copy, loaded again when entities were
+/// added or edited since), for [`prepare_bytes_with`].
+pub async fn known_names(db: &crate::db::Db) -> Result<Arc<Gazetteer>, LoadError> {
+    let mut conn = db
+        .write
+        .get()
+        .await
+        .map_err(|e| LoadError::Pool(e.to_string()))?;
+    Ok(db.gazetteer.current(&mut conn).await?)
 }
 
 /// Stores one prepared article in its own transaction.
@@ -180,7 +210,9 @@ pub struct ReextractSummary {
 }
 
 /// Re-runs extraction with the current extractor over every stored raw text, one
-/// transaction per article; editor corrections are applied again afterwards.
+/// transaction per article; editor corrections are applied again afterwards. Extraction
+/// knows the archive's names as they are when each article comes up, so it gains from
+/// everything ingested since the article was.
 pub async fn reextract(
     pool: &Pool<AsyncPgConnection>,
     mut progress: impl FnMut(usize),
@@ -191,6 +223,7 @@ pub async fn reextract(
         .await
         .map_err(|e| LoadError::Pool(e.to_string()))?;
     let mut summary = ReextractSummary::default();
+    let known = crate::db::gazetteer::Cache::default();
     let mut after = 0_i64;
     loop {
         let batch = crate::db::raw::stored_after(&mut conn, after, 500).await?;
@@ -210,7 +243,7 @@ pub async fn reextract(
                 summary.failed += 1;
                 continue;
             };
-            let extraction = ingest::extract(&article);
+            let extraction = ingest::extract_with(&article, &*known.current(&mut conn).await?);
             let (id, date) = (stored.article_id, stored.published_on);
             conn.transaction(async |conn| {
                 store::replace_extraction(conn, id, date, &extraction).await
@@ -288,6 +321,8 @@ pub struct BulkOptions {
 }
 
 struct PreparedInput {
+    /// Not the first article of its input.
+    follows_in_input: bool,
     file: usize,
     label: String,
     source: std::sync::Arc<str>,
@@ -295,12 +330,12 @@ struct PreparedInput {
     size: u64,
 }
 
-fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> {
+fn prepare_input(input: BulkInput, overrides: &Overrides, known: &Gazetteer) -> Vec<PreparedInput> {
     let results = match input.work {
-        BulkWork::Bytes { bytes, format } => prepare_bytes(&bytes, format, overrides),
+        BulkWork::Bytes { bytes, format } => prepare_bytes_with(&bytes, format, overrides, known),
         BulkWork::Generated { seed, index } => {
             let generated = crate::synth::generate(seed, index);
-            prepare_text(&generated.text, Some(Format::Print), overrides)
+            prepare_text_with(&generated.text, Some(Format::Print), overrides, known)
         }
         BulkWork::Failed(e) => vec![Err(e)],
     };
@@ -309,6 +344,7 @@ fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> 
         .into_iter()
         .enumerate()
         .map(|(i, result)| PreparedInput {
+            follows_in_input: i > 0,
             file: input.file,
             label: if many {
                 format!("{}:{}", input.label, i + 1)
@@ -322,8 +358,14 @@ fn prepare_input(input: BulkInput, overrides: &Overrides) -> Vec<PreparedInput> 
         .collect()
 }
 
-/// Prepares a batch's inputs on `jobs` threads, keeping their order.
-fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> Vec<PreparedInput> {
+/// Prepares a batch's inputs on `jobs` threads, keeping their order, extracting with the
+/// names `known` (the writer checks each article against the names grown since).
+fn prepare_batch(
+    inputs: Vec<BulkInput>,
+    jobs: usize,
+    overrides: &Overrides,
+    known: &Gazetteer,
+) -> Vec<PreparedInput> {
     let per_thread = inputs.len().div_ceil(jobs.max(1)).max(1);
     let mut parts: Vec<Vec<BulkInput>> = Vec::new();
     let mut inputs = inputs.into_iter().peekable();
@@ -336,7 +378,7 @@ fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> 
             .map(|part| {
                 s.spawn(move || {
                     part.into_iter()
-                        .flat_map(|input| prepare_input(input, overrides))
+                        .flat_map(|input| prepare_input(input, overrides, known))
                         .collect::<Vec<_>>()
                 })
             })
@@ -348,9 +390,19 @@ fn prepare_batch(inputs: Vec<BulkInput>, jobs: usize, overrides: &Overrides) -> 
     })
 }
 
-/// The connection of a bulk load, and when to refresh the planner's statistics.
+/// A batch ready to write: its articles and the names they were extracted with.
+struct PreparedBatch {
+    inputs: Vec<PreparedInput>,
+    known: Arc<Gazetteer>,
+}
+
+/// The connection of a bulk load, the archive's names as its batches grow them, and when
+/// to refresh the planner's statistics.
 struct BulkWriter {
     conn: diesel::PgConnection,
+    known: Arc<Gazetteer>,
+    /// The names after the last batch written, for the batches prepared next.
+    shared: Arc<std::sync::Mutex<Arc<Gazetteer>>>,
     batches: u64,
     next_analyze: u64,
 }
@@ -366,8 +418,11 @@ impl BulkWriter {
                 "SET synchronous_commit = off",
             )?;
         }
+        let known = Arc::new(crate::db::gazetteer::load_sync(&mut conn)?);
         Ok(Self {
             conn,
+            shared: Arc::new(std::sync::Mutex::new(known.clone())),
+            known,
             batches: 0,
             next_analyze: 1,
         })
@@ -375,7 +430,11 @@ impl BulkWriter {
 
     /// Writes a batch in one transaction. When it fails, its articles are written one by
     /// one, so that one bad article fails alone and the others are kept.
-    fn write(&mut self, batch: Vec<PreparedInput>) -> Vec<BulkOutcome> {
+    fn write(&mut self, prepared: PreparedBatch) -> Vec<BulkOutcome> {
+        let PreparedBatch {
+            inputs: batch,
+            known: then,
+        } = prepared;
         let ready: Vec<(usize, &Prepared, &str)> = batch
             .iter()
             .enumerate()
@@ -383,7 +442,7 @@ impl BulkWriter {
             .collect();
         let articles: Vec<crate::db::bulk::Article> = ready
             .iter()
-            .map(|(_, p, source)| crate::db::bulk::Article {
+            .map(|(i, p, source)| crate::db::bulk::Article {
                 raw: RawInput {
                     content: &p.raw,
                     format: p.format,
@@ -392,22 +451,52 @@ impl BulkWriter {
                 article: &p.article,
                 published_on: p.published_on,
                 extraction: &p.extraction,
+                follows_in_input: batch[*i].follows_in_input,
             })
             .collect();
+        // Article `i` of `articles` again, when the names grown since change it.
+        let redo = |i: usize, now: &Gazetteer| {
+            let p = ready[i].1;
+            (!p.probes.same_answers(&then, now)).then(|| ingest::extract_with(&p.article, now))
+        };
         let mut stored: Vec<Option<Result<Stored, LoadError>>> =
             (0..batch.len()).map(|_| None).collect();
-        match crate::db::bulk::write_batch(&mut self.conn, &articles) {
+        let known = Arc::make_mut(&mut self.known);
+        let mut growing = crate::db::bulk::Growing { known, redo: &redo };
+        let mut failed = false;
+        match crate::db::bulk::write_batch(&mut self.conn, &articles, Some(&mut growing)) {
             Ok(outcomes) => {
                 for ((i, _, _), outcome) in ready.iter().zip(outcomes) {
                     stored[*i] = Some(Ok(outcome));
                 }
             }
-            Err(e) if articles.len() == 1 => stored[ready[0].0] = Some(Err(e.into())),
+            Err(e) if articles.len() == 1 => {
+                failed = true;
+                stored[ready[0].0] = Some(Err(e.into()));
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "a batch failed; writing its articles one by one");
-                for ((i, _, _), article) in ready.iter().zip(&articles) {
-                    let one =
-                        crate::db::bulk::write_batch(&mut self.conn, std::slice::from_ref(article));
+                failed = true;
+                self.reload();
+                for (n, ((i, _, _), article)) in ready.iter().zip(&articles).enumerate() {
+                    // Alone, each article is its own input; the names are read again
+                    // after each failure.
+                    let known = Arc::make_mut(&mut self.known);
+                    let redo_one = |_: usize, now: &Gazetteer| redo(n, now);
+                    let mut growing = crate::db::bulk::Growing {
+                        known,
+                        redo: &redo_one,
+                    };
+                    let mut alone = article.clone();
+                    alone.follows_in_input = false;
+                    let one = crate::db::bulk::write_batch(
+                        &mut self.conn,
+                        std::slice::from_ref(&alone),
+                        Some(&mut growing),
+                    );
+                    if one.is_err() {
+                        self.reload();
+                    }
                     stored[*i] = Some(one.map_err(Into::into).and_then(|mut v| {
                         v.pop()
                             .ok_or(LoadError::Database(diesel::result::Error::NotFound))
@@ -415,6 +504,10 @@ impl BulkWriter {
                 }
             }
         }
+        if failed && articles.len() == 1 {
+            self.reload();
+        }
+        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = self.known.clone();
         self.batches += 1;
         if self.batches == self.next_analyze {
             // Autovacuum may be off: without statistics the planner would keep treating
@@ -441,6 +534,16 @@ impl BulkWriter {
     }
 }
 
+impl BulkWriter {
+    /// Reads the names again (a failed batch left them grown by what it did not store).
+    fn reload(&mut self) {
+        match crate::db::gazetteer::load_sync(&mut self.conn) {
+            Ok(known) => self.known = Arc::new(known),
+            Err(e) => tracing::warn!(error = %e, "cannot read the archive's names"),
+        }
+    }
+}
+
 /// Loads `inputs` in batches: each batch is prepared on `jobs` threads while the previous
 /// one is written ([`crate::db::bulk`], one transaction per batch). `on_batch` gets each
 /// batch's outcomes, in input order. Blocking: run it off the async runtime.
@@ -451,9 +554,10 @@ pub fn bulk_load(
     mut on_batch: impl FnMut(Vec<BulkOutcome>) + Send,
 ) -> Result<(), LoadError> {
     let mut writer = BulkWriter::connect(database_url, options.fast_commit)?;
+    let shared = writer.shared.clone();
     let mut inputs = inputs.peekable();
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PreparedInput>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<PreparedBatch>(1);
         let writing = s.spawn(move || {
             for batch in rx {
                 on_batch(writer.write(batch));
@@ -461,8 +565,12 @@ pub fn bulk_load(
         });
         while inputs.peek().is_some() {
             let chunk: Vec<BulkInput> = inputs.by_ref().take(options.batch_size.max(1)).collect();
-            let prepared = prepare_batch(chunk, options.jobs, &options.overrides);
-            if tx.send(prepared).is_err() {
+            let known = shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            let inputs = prepare_batch(chunk, options.jobs, &options.overrides, &known);
+            if tx.send(PreparedBatch { inputs, known }).is_err() {
                 break;
             }
         }

@@ -33,6 +33,7 @@ use super::schema::{
 };
 use super::store::{RawInput, Stored, article_hash, content_hash};
 use crate::domain::{Extraction, ParsedArticle};
+use crate::ingest::Gazetteer;
 
 /// One article of a batch, prepared.
 #[derive(Debug, Clone)]
@@ -45,6 +46,26 @@ pub struct Article<'a> {
     pub published_on: NaiveDate,
     /// What was extracted.
     pub extraction: &'a Extraction,
+    /// Extracted with the names the article before it was (both come from one input, as
+    /// the per-article path prepares all of an input's articles at once).
+    pub follows_in_input: bool,
+}
+
+/// The archive's names as the batch grows them, article after article, for extraction
+/// that knows what the articles before stored (see [`crate::ingest::Gazetteer`]).
+pub struct Growing<'a> {
+    /// The names as of the batch's start, grown in place by each new article's entities
+    /// and aliases as stored. Left unusable when the batch fails (read it again).
+    pub known: &'a mut Gazetteer,
+    /// The extraction article `i` of the batch must have with the names `now`, when it
+    /// is not the one it was prepared with.
+    pub redo: &'a dyn Fn(usize, &Gazetteer) -> Option<Extraction>,
+}
+
+/// One form a new article stores, as the gazetteer reads it back.
+enum Grown {
+    Person(i64, String, String),
+    Organization(i64, String, String),
 }
 
 /// The tables a batch writes, analyzed after the first batches of a load (autovacuum may
@@ -60,8 +81,15 @@ pub fn analyze(conn: &mut PgConnection) -> QueryResult<()> {
 }
 
 /// Stores a batch in one transaction; one outcome per article, in order.
-pub fn write_batch(conn: &mut PgConnection, batch: &[Article<'_>]) -> QueryResult<Vec<Stored>> {
-    conn.transaction(|conn| write(conn, batch))
+///
+/// With `growing`, each new article is checked, in order, against the names the articles
+/// before it stored, and extracted again when they change its extraction.
+pub fn write_batch(
+    conn: &mut PgConnection,
+    batch: &[Article<'_>],
+    growing: Option<&mut Growing<'_>>,
+) -> QueryResult<Vec<Stored>> {
+    conn.transaction(|conn| write(conn, batch, growing))
 }
 
 /// Where an article of the batch goes.
@@ -250,6 +278,127 @@ impl Entities {
             .map(|(id, text)| (real(&ids, id), text))
             .collect();
         Ok((ids, aliases))
+    }
+}
+
+impl Entities {
+    /// The forms of the entities created from `created` on and of the aliases added from
+    /// `aliases` on, as the gazetteer reads them back: a new entity's name (and
+    /// acronym), each new alias under its entity.
+    fn grown(&self, created: usize, aliases: usize) -> Vec<Grown> {
+        let one = |id: i64, name: &str, form: &str| match self.kind {
+            EntityKind::People => Grown::Person(id, name.to_owned(), form.to_owned()),
+            EntityKind::Organizations => Grown::Organization(id, name.to_owned(), form.to_owned()),
+        };
+        let mut out = Vec::new();
+        for (k, (name, acronym)) in self.created.iter().enumerate().skip(created) {
+            let id = PROVISIONAL + k as i64;
+            out.push(one(id, name, name));
+            out.extend(acronym.iter().map(|a| one(id, name, a)));
+        }
+        for (id, form) in &self.aliases[aliases..] {
+            // The name matters only for an entity the gazetteer does not hold yet, and
+            // every new one comes with its name first.
+            let name = usize::try_from(id - PROVISIONAL)
+                .ok()
+                .and_then(|k| self.created.get(k))
+                .map_or("", |(n, _)| n.as_str());
+            out.push(one(*id, name, form));
+        }
+        out
+    }
+}
+
+/// Adds what new articles stored to the names (an alias of an entity they do not hold,
+/// one another process added, is left out).
+fn grow(known: &mut Gazetteer, grown: impl Iterator<Item = Grown>) {
+    for g in grown {
+        match g {
+            Grown::Person(id, name, form) => {
+                if !name.is_empty() || known.has_person(id) {
+                    known.add_person(id, &name, &form);
+                }
+            }
+            Grown::Organization(id, name, form) => {
+                if !name.is_empty() || known.has_organization(id) {
+                    known.add_organization(id, &name, &form);
+                }
+            }
+        }
+    }
+}
+
+/// The names of an extraction, as the resolution takes them.
+struct ExtractedNames {
+    people: Vec<String>,
+    people_forms: Vec<Vec<String>>,
+    orgs: Vec<String>,
+    acronyms: Vec<Option<String>>,
+    org_forms: Vec<Vec<String>>,
+}
+
+impl ExtractedNames {
+    fn of(x: &Extraction) -> Self {
+        Self {
+            people: x.people.iter().map(|p| p.name.clone()).collect(),
+            people_forms: x
+                .people
+                .iter()
+                .map(|p| p.mentions.iter().map(|m| m.surface.clone()).collect())
+                .collect(),
+            orgs: x.organizations.iter().map(|o| o.name.clone()).collect(),
+            acronyms: x.organizations.iter().map(|o| o.acronym.clone()).collect(),
+            org_forms: x
+                .organizations
+                .iter()
+                .map(|o| {
+                    let mut a: Vec<String> = o.mentions.iter().map(|m| m.surface.clone()).collect();
+                    a.extend(o.acronym.clone());
+                    a
+                })
+                .collect(),
+        }
+    }
+
+    /// The key of each of its strings: from `keys` when read already, else read now.
+    fn keys<'s>(
+        &'s self,
+        conn: &mut PgConnection,
+        keys: &HashMap<&str, Option<String>>,
+    ) -> QueryResult<HashMap<&'s str, Option<String>>> {
+        let mut strings: Vec<&str> =
+            rules::strings_to_key(&self.people, &[], &self.people_forms).collect();
+        strings.extend(rules::strings_to_key(
+            &self.orgs,
+            &self.acronyms,
+            &self.org_forms,
+        ));
+        strings.sort_unstable();
+        strings.dedup();
+        let mut out: HashMap<&str, Option<String>> = HashMap::with_capacity(strings.len());
+        let mut missing: Vec<&str> = Vec::new();
+        for s in strings {
+            match keys.get(s) {
+                Some(k) => {
+                    out.insert(s, k.clone());
+                }
+                None => missing.push(s),
+            }
+        }
+        if !missing.is_empty() {
+            for row in diesel::sql_query(rules::KEYS_SQL)
+                .bind::<Array<Text>, _>(&missing)
+                .load::<Key>(conn)?
+            {
+                if let Some(s) = usize::try_from(row.ord - 1)
+                    .ok()
+                    .and_then(|i| missing.get(i))
+                {
+                    out.insert(s, row.key);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -480,7 +629,11 @@ struct Resolved {
     organizations: Vec<i64>,
 }
 
-fn write(conn: &mut PgConnection, batch: &[Article<'_>]) -> QueryResult<Vec<Stored>> {
+fn write(
+    conn: &mut PgConnection,
+    batch: &[Article<'_>],
+    mut growing: Option<&mut Growing<'_>>,
+) -> QueryResult<Vec<Stored>> {
     diesel::sql_query(
         "LOCK TABLE raw_documents, articles, sections, outlets, tags, people, person_aliases,
              organizations, organization_aliases IN SHARE ROW EXCLUSIVE MODE",
@@ -761,11 +914,59 @@ fn write(conn: &mut PgConnection, batch: &[Article<'_>]) -> QueryResult<Vec<Stor
     let [mut persons, mut orgs] = entities;
     let mut resolved = Vec::with_capacity(news.len());
     let empty: Vec<Vec<String>> = Vec::new();
+    // Extractions done again with the names grown by the articles before (rare).
+    let mut redone: Vec<Option<Extraction>> = (0..news.len()).map(|_| None).collect();
+    let mut fetched: HashSet<String> = lookup.iter().map(|k| (*k).clone()).collect();
+    let mut pending: Vec<Grown> = Vec::new();
     for (n, &i) in news.iter().enumerate() {
+        if let Some(g) = growing.as_deref_mut() {
+            if !batch[i].follows_in_input {
+                grow(g.known, pending.drain(..));
+            }
+            redone[n] = (g.redo)(i, g.known);
+        }
+        let before = [
+            persons.created.len(),
+            persons.aliases.len(),
+            orgs.created.len(),
+            orgs.aliases.len(),
+        ];
         let byline = &batch[i].article.byline;
         let authors = persons.resolve(&keys, byline, &[], &empty);
-        let people_ids = persons.resolve(&keys, &person_names[n], &[], &person_forms[n]);
-        let org_ids = orgs.resolve(&keys, &org_names[n], &org_acronyms[n], &org_forms[n]);
+        let (people_ids, org_ids) = match &redone[n] {
+            None => (
+                persons.resolve(&keys, &person_names[n], &[], &person_forms[n]),
+                orgs.resolve(&keys, &org_names[n], &org_acronyms[n], &org_forms[n]),
+            ),
+            Some(x) => {
+                let names = ExtractedNames::of(x);
+                let keys = names.keys(conn, &keys)?;
+                // The aliases of keys no statement above read.
+                let unread: Vec<&String> = keys
+                    .values()
+                    .flatten()
+                    .filter(|k| !fetched.contains(*k))
+                    .collect();
+                if !unread.is_empty() {
+                    for e in [&mut persons, &mut orgs] {
+                        let candidates: Vec<rules::Candidate> =
+                            diesel::sql_query(e.kind.candidates_sql())
+                                .bind::<Array<Text>, _>(&unread)
+                                .load(conn)?;
+                        e.known.add_candidates(candidates);
+                    }
+                    fetched.extend(unread.into_iter().cloned());
+                }
+                (
+                    persons.resolve(&keys, &names.people, &[], &names.people_forms),
+                    orgs.resolve(&keys, &names.orgs, &names.acronyms, &names.org_forms),
+                )
+            }
+        };
+        if growing.is_some() {
+            pending.extend(persons.grown(before[0], before[1]));
+            pending.extend(orgs.grown(before[2], before[3]));
+        }
         resolved.push(Resolved {
             authors,
             people: people_ids,
@@ -774,6 +975,15 @@ fn write(conn: &mut PgConnection, batch: &[Article<'_>]) -> QueryResult<Vec<Stor
     }
     let (person_ids, person_aliases) = persons.write(conn)?;
     let (org_ids, org_aliases) = orgs.write(conn)?;
+    if let Some(g) = growing {
+        grow(g.known, pending.drain(..));
+        for (k, id) in person_ids.iter().enumerate() {
+            g.known.renumber_person(PROVISIONAL + k as i64, *id);
+        }
+        for (k, id) in org_ids.iter().enumerate() {
+            g.known.renumber_organization(PROVISIONAL + k as i64, *id);
+        }
+    }
     for r in &mut resolved {
         for id in r.authors.iter_mut().chain(&mut r.people) {
             *id = real(&person_ids, *id);
@@ -930,7 +1140,8 @@ fn write(conn: &mut PgConnection, batch: &[Article<'_>]) -> QueryResult<Vec<Stor
     let mut outcomes_new = Vec::with_capacity(news.len());
     for (n, &i) in news.iter().enumerate() {
         let a = &batch[i];
-        let (article_id, x, r) = (article_ids[n], a.extraction, &resolved[n]);
+        let x = redone[n].as_ref().unwrap_or(a.extraction);
+        let (article_id, r) = (article_ids[n], &resolved[n]);
         let version = x.extractor_version.as_str();
         for m in rules::mention_rows(x, &r.people, &r.organizations) {
             mention_rows.push(NewMention {

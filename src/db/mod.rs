@@ -9,6 +9,7 @@ pub mod correction;
 pub mod edit;
 pub mod export;
 pub mod filter;
+pub mod gazetteer;
 pub mod notify;
 pub mod persisted_document;
 pub mod raw;
@@ -110,6 +111,8 @@ pub struct Db {
     pub statement_timeout: Duration,
     /// Client-side bounds.
     pub timeouts: Timeouts,
+    /// The archive's names, for extraction on the single-article ingest path.
+    pub gazetteer: Arc<gazetteer::Cache>,
 }
 
 impl Db {
@@ -193,6 +196,7 @@ impl Db {
             stats,
             statement_timeout,
             timeouts,
+            gazetteer: Arc::default(),
         })
     }
 

@@ -117,16 +117,20 @@ impl Known {
     /// The aliases found in the database.
     pub fn from_candidates(candidates: Vec<Candidate>) -> Self {
         let mut known = Self::default();
+        known.add_candidates(candidates);
+        known
+    }
+
+    /// Adds the aliases found in the database for keys not read before.
+    pub fn add_candidates(&mut self, candidates: Vec<Candidate>) {
         for c in candidates {
-            known.live_keys.insert(c.live_id, c.live_key);
-            known.owned.insert((c.owner_id, c.key.clone()));
-            known
-                .by_key
+            self.live_keys.entry(c.live_id).or_insert(c.live_key);
+            self.owned.insert((c.owner_id, c.key.clone()));
+            self.by_key
                 .entry(c.key)
                 .or_default()
                 .push((c.live_id, c.owner_key));
         }
-        known
     }
 
     fn holders(&self, key: Option<&str>) -> &[(i64, String)] {

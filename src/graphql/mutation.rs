@@ -483,11 +483,18 @@ impl MutationRoot {
             source_url: input.source_url.filter(|u| !u.trim().is_empty()),
             published_on: input.published_on.map(|d| d.0),
         };
+        // What the archive knows names what the article only mentions by one word.
+        let known = {
+            let db = db(ctx)?;
+            let mut conn = db.write.get().await?;
+            db.gazetteer.current(&mut conn).await?
+        };
         // Parsing and extraction are CPU work: off the async workers.
-        let prepared =
-            tokio::task::spawn_blocking(move || load::prepare_text(&text, format, &overrides))
-                .await
-                .map_err(AppError::internal)?;
+        let prepared = tokio::task::spawn_blocking(move || {
+            load::prepare_text_with(&text, format, &overrides, &known)
+        })
+        .await
+        .map_err(AppError::internal)?;
         let prepared = match <[_; 1]>::try_from(prepared) {
             Ok([Ok(p)]) => p,
             Ok([Err(LoadError::NoDate)]) => {

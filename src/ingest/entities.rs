@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::text::regex;
 
+use super::gazetteer::Names;
 use super::lexicon::{
     COMMON_CAPITALIZED, KNOWN_ORGS, NATIONALITIES, NON_ENTITY_HEADS, ORG_HEADS, PLACES,
     TITLE_HEADS, TITLE_MODIFIERS, country_of, in_list, is_honorific, is_speech_verb,
@@ -96,7 +97,7 @@ static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|
 fn is_abbrev(word: &str) -> bool {
     in_list(
         "\
-        Lt Col Gen Maj Capt Adm Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
+        Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
         Ltd Pref Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs p pp Gov't Adm't",
         word,
     ) || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
@@ -242,6 +243,7 @@ fn cabinet(
         start: s0,
         end: e0,
         from_lexicon: false,
+        known_name: None,
     });
     for c in &mut covered[start..end] {
         *c = true;
@@ -265,7 +267,7 @@ fn is_title_word(word: &str) -> bool {
 }
 
 /// A capitalized word that can be part of a person's name.
-fn name_like(word: &str) -> bool {
+pub(crate) fn name_like(word: &str) -> bool {
     is_cap(word)
         && word.chars().count() >= 2
         && word.chars().any(char::is_lowercase)
@@ -305,6 +307,8 @@ struct PersonCand {
     marked: bool,
     /// The gender an honorific or a gendered title gives.
     gender: Option<Gender>,
+    /// Whether the name opens a sentence (so its capital says nothing).
+    initial: bool,
 }
 
 /// The gender the text gives a person (`Mr.`, `Ms.`, `Chairwoman`), for pronouns.
@@ -347,6 +351,8 @@ struct OrgCand {
     start: usize,
     end: usize,
     from_lexicon: bool,
+    /// The archive's name for it, when only the gazetteer knows it (see [`super::Gazetteer`]).
+    known_name: Option<String>,
 }
 
 fn org_kind_of(tokens: &[&str]) -> OrgKind {
@@ -357,8 +363,9 @@ fn org_kind_of(tokens: &[&str]) -> OrgKind {
         .unwrap_or(OrgKind::Other)
 }
 
-/// Extracts people and organizations from body paragraphs.
-pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
+/// Extracts people and organizations from body paragraphs; `known` names what the article
+/// uses alone but never writes in full.
+pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Entities {
     let mut people_c: Vec<PersonCand> = Vec::new();
     let mut orgs_c: Vec<OrgCand> = Vec::new();
     let mut acronyms: HashMap<String, String> = HashMap::new();
@@ -411,6 +418,7 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
                 start: m.start(),
                 end: m.end(),
                 from_lexicon: true,
+                known_name: None,
             });
         }
         scan_runs(
@@ -448,6 +456,7 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
                             start: t.start,
                             end: t.end,
                             from_lexicon: false,
+                            known_name: None,
                         });
                         covered_all[p][i] = true;
                     }
@@ -479,13 +488,17 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
             start: c.start,
             end: c.end,
             from_lexicon: owner.from_lexicon,
+            known_name: None,
         });
         false
     });
     orgs_c.extend(short_forms);
+    if !known.is_empty() {
+        known_orgs(known, &all_tokens, &covered_all, &mut people_c, &mut orgs_c);
+    }
 
     let (people, mut located, genders) =
-        resolve_people(paragraphs, &all_tokens, &covered_all, people_c);
+        resolve_people(paragraphs, &all_tokens, &covered_all, people_c, known);
     let (organizations, org_located) = resolve_orgs(paragraphs, orgs_c);
     located.extend(org_located);
     located.sort_by_key(|l| (l.paragraph, l.start));
@@ -495,6 +508,84 @@ pub(crate) fn extract_entities(paragraphs: &[String]) -> Entities {
         located,
         genders,
     }
+}
+
+/// Organizations the archive knows that the article names only by one word: an acronym
+/// ("KOGAS") the phrase rules leave alone, or a word they took for a person ("Kestrel
+/// said") with no title, no honorific and no fuller name of a person in the article.
+fn known_orgs(
+    known: &dyn Names,
+    all_tokens: &[Vec<Tok<'_>>],
+    covered: &[Vec<bool>],
+    people: &mut Vec<PersonCand>,
+    orgs: &mut Vec<OrgCand>,
+) {
+    let cand = |name: &str, surface: &str, acronym: bool, paragraph, start, end| OrgCand {
+        key: format!("@{name}"),
+        surface: surface.to_owned(),
+        acronym: acronym.then(|| surface.to_owned()),
+        kind: OrgKind::Other,
+        country: None,
+        paragraph,
+        start,
+        end,
+        from_lexicon: false,
+        known_name: Some(name.to_owned()),
+    };
+    for (p, toks) in all_tokens.iter().enumerate() {
+        for (i, t) in toks.iter().enumerate() {
+            if covered[p][i] || !is_acronym(t.text) {
+                continue;
+            }
+            let Some(name) = known.organization(t.text) else {
+                continue;
+            };
+            let inside = |o: &OrgCand| o.paragraph == p && o.start <= t.start && o.end >= t.end;
+            if !orgs.iter().any(inside) {
+                orgs.push(cand(name, t.text, true, p, t.start, t.end));
+            }
+        }
+    }
+    let full_names: Vec<&[String]> = people
+        .iter()
+        .filter(|c| c.tokens.len() >= 2 && c.sure)
+        .map(|c| c.tokens.as_slice())
+        .collect();
+    let mut found = Vec::new();
+    let mut keep = vec![true; people.len()];
+    for (ci, c) in people.iter().enumerate() {
+        if c.marked || c.tokens.len() != 1 || c.surface.contains(char::is_whitespace) {
+            continue;
+        }
+        let Some(name) = known.organization(&c.surface) else {
+            continue;
+        };
+        if full_names.iter().any(|k| k.contains(&c.tokens[0])) {
+            continue;
+        }
+        found.push(cand(name, &c.surface, false, c.paragraph, c.start, c.end));
+        keep[ci] = false;
+    }
+    let mut keep = keep.into_iter();
+    people.retain(|_| keep.next().unwrap_or(true));
+    orgs.extend(found);
+}
+
+/// Whether the capitalized words from token `from` on end in a company's legal form
+/// ("Co., Ltd.", "K.K.", "Inc.").
+fn legal_form_ahead(toks: &[Tok<'_>], from: usize) -> bool {
+    for t in toks.iter().skip(from).take(8) {
+        if matches!(
+            t.text,
+            "Co." | "Ltd." | "Inc." | "Corp." | "K.K." | "Corporation" | "Company" | "LLC"
+        ) {
+            return true;
+        }
+        if !(is_cap(t.text) || t.text == "no") {
+            return false;
+        }
+    }
+    false
 }
 
 fn scan_runs<'a>(
@@ -553,6 +644,17 @@ fn scan_runs<'a>(
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
                 "the" => matches!(prev, "for" | "of" | "in") && next_cap,
+                // "Kita no Kaze Energy Co., Ltd.": a Japanese particle inside a company's
+                // name, where the name ends in a legal form or the article wrote it so.
+                "no" => {
+                    next_cap
+                        && is_cap(prev)
+                        && (legal_form_ahead(toks, end + 1)
+                            || toks.get(end + 1).is_some_and(|n| {
+                                let inner = format!("{prev} no {}", n.text);
+                                orgs.iter().any(|o| o.surface.contains(&inner))
+                            }))
+                }
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 "," => {
                     matches!(prev, "Co." | "Corp.")
@@ -641,7 +743,10 @@ fn classify_run<'a>(
     let head_then_place = place_tail > 0
         && place_tail < words.len()
         && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);
-    let org_head = ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place;
+    // Only a company's name keeps a particle inside (see `scan_runs`).
+    let particle = words.contains(&"no");
+    let org_head =
+        ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place || particle;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {
@@ -675,7 +780,15 @@ fn classify_run<'a>(
         } else {
             org_words.join(" ")
         };
-        let key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        let mut key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        // "Kita no Kaze Energy" after "Kita no Kaze Energy Co., Ltd.": the same company.
+        if particle
+            && let Some(full) = orgs
+                .iter()
+                .find(|o| o.surface.starts_with(&format!("{name} ")))
+        {
+            key.clone_from(&full.key);
+        }
         if let Some(acr) = paren_acr {
             acronyms.insert(acr.to_owned(), key.clone());
             if let Some(c) = covered.get_mut(end + 1) {
@@ -691,6 +804,7 @@ fn classify_run<'a>(
                 start: toks[end + 1].start,
                 end: toks[end + 1].end,
                 from_lexicon: false,
+                known_name: None,
             });
         }
         orgs.push(OrgCand {
@@ -703,6 +817,7 @@ fn classify_run<'a>(
             start: name_start,
             end: name_end,
             from_lexicon: false,
+            known_name: None,
         });
         for c in &mut covered[start..end] {
             *c = true;
@@ -837,6 +952,7 @@ fn classify_run<'a>(
         title,
         sure,
         gender,
+        initial: sentence_initial,
     });
     for c in &mut covered[start + n0..start + n1] {
         *c = true;
@@ -905,6 +1021,7 @@ fn resolve_people(
     all_tokens: &[Vec<Tok<'_>>],
     covered: &[Vec<bool>],
     cands: Vec<PersonCand>,
+    known: &dyn Names,
 ) -> (Vec<PersonEntity>, Vec<Located>, Vec<Option<Gender>>) {
     // Full names first: each distinct set of name words is one person, whatever the order.
     let mut people: Vec<(Vec<String>, PersonEntity)> = Vec::new();
@@ -941,6 +1058,24 @@ fn resolve_people(
         }
         let c = &cands[ci];
         if let Some(idx) = find_full(&people, &cands, &c.tokens, c.paragraph, c.start, &assigned) {
+            assigned[ci] = Some(idx);
+            continue;
+        }
+        // "Okonkwo said": a word the archive knows as one person's name is that person,
+        // when the article writes no fuller name with it.
+        if c.tokens.len() == 1
+            && (c.sure || !c.initial)
+            && let Some(full) = known.person(&c.surface)
+        {
+            let words: Vec<String> = full.split_whitespace().map(str::to_owned).collect();
+            let key = name_key(&words);
+            let idx = match people.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    people.push((key, new_person(full)));
+                    people.len() - 1
+                }
+            };
             assigned[ci] = Some(idx);
             continue;
         }
@@ -1075,7 +1210,7 @@ fn resolve_orgs(paragraphs: &[String], cands: Vec<OrgCand>) -> (Vec<OrgEntity>, 
             None => {
                 keys.push(c.key.clone());
                 orgs.push(OrgEntity {
-                    name: c.surface.clone(),
+                    name: c.known_name.clone().unwrap_or_else(|| c.surface.clone()),
                     acronym: c.acronym.clone(),
                     kind: c.kind,
                     country: c.country.clone(),

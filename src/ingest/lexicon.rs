@@ -94,7 +94,7 @@ pub static TITLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         Councillor Chairman chairman Chairwoman Chairperson Chair Spokesperson spokesperson \
         Spokesman spokesman Spokeswoman spokeswoman Director director Director-General Commander \
         commander Chief chief Speaker Senator Sen. Rep. Representative Envoy envoy Emperor \
-        Empress King Queen Prince Princess Chancellor Gen. General Lt. Col. Maj. Capt. Adm. \
+        Empress King Queen Prince Princess Chancellor Gen. General Lt. Col. Maj. Capt. Adm. Cmdr. Cdr. \
         Admiral Sgt. Cpl. Gov. Dr. Prof. Professor professor PM FM Justice Judge Vice-President \
         Vice-Minister Administrator Head head Commissioner Coordinator Adviser Advisor adviser \
         advisor lawmaker legislator President-elect CEO Officer Lieutenant Colonel Major Captain \
@@ -241,6 +241,10 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Railway", Company),
         ("Telecom", Company),
         ("Petroleum", Company),
+        ("Dynamics", Company),
+        ("Aerospace", Company),
+        ("Robotics", Company),
+        ("Technologies", Company),
         ("Association", Other),
         ("Federation", Other),
         ("Union", Other),
@@ -334,7 +338,7 @@ pub static COMMON_CAPITALIZED: LazyLock<HashSet<&'static str>> = LazyLock::new(|
         Regional Local Central Federal Imperial Royal Upper Lower House Diet Cabinet Prime \
         Minister Ministry Island Islands Air Naval Marine Army Navy Coast Guard Peace War Cold \
         Great Greater Little Big High Low Free Open Black White Red Blue Green Yellow Golden \
-        Silver Holy Lt. Col. Gen. Maj. Capt. Adm. Sgt. Dr. Prof. Sen. Rep. Gov. PM FM Pref. \
+        Silver Holy Lt. Col. Gen. Maj. Capt. Adm. Cmdr. Cdr. Sgt. Dr. Prof. Sen. Rep. Gov. PM FM Pref. \
         Reuters AP AFP Kyodo Jiji NHK Amid Regarding Concerning Following Including Given Like \
         Unlike Besides Beyond Within Along Across Around Behind Below Beneath Toward Towards Via \
         Per Whether Unless Once Nearly Almost More Less Much Very Too Yet Perhaps Maybe Probably \

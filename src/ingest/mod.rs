@@ -2,6 +2,7 @@
 //! can run on any thread, be re-run on stored raw text, and be tested on fixture files.
 
 mod entities;
+mod gazetteer;
 mod gold;
 mod json;
 mod lexicon;
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{Extraction, ParsedArticle};
 
+pub use gazetteer::{Gazetteer, Probes};
 pub use gold::to_gold;
 pub use json::{parse_json, parse_ndjson};
 pub use print::{date_from_source_url, parse_print};
@@ -117,7 +119,26 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
 /// Pure: the same article always gives the same extraction. The title is not read, since
 /// its quoted words repeat the body's.
 pub fn extract(article: &ParsedArticle) -> Extraction {
-    let entities = entities::extract_entities(&article.paragraphs);
+    extract_with(article, &Gazetteer::new())
+}
+
+/// As [`extract`], with what the archive already knows: a one-word organization or a
+/// person's single name that the article uses alone is found when `known` names exactly
+/// one entity by it.
+pub fn extract_with(article: &ParsedArticle, known: &Gazetteer) -> Extraction {
+    extract_names(article, known)
+}
+
+/// As [`extract_with`], with the words it looked up in `known`: the extraction is the
+/// same with any gazetteer that answers them alike ([`Probes::same_answers`]).
+pub fn extract_probed(article: &ParsedArticle, known: &Gazetteer) -> (Extraction, Probes) {
+    let probing = gazetteer::Probing::new(known);
+    let extraction = extract_names(article, &probing);
+    (extraction, probing.probes())
+}
+
+fn extract_names(article: &ParsedArticle, known: &dyn gazetteer::Names) -> Extraction {
+    let entities = entities::extract_entities(&article.paragraphs, known);
     let quotes = quotes::extract_quotes(&article.paragraphs, &entities);
     Extraction {
         extractor_version: EXTRACTOR_VERSION.to_owned(),

@@ -9,7 +9,7 @@ use super::text::regex;
 use super::entities::{Entities, Gender, Located, Target};
 use super::lexicon::{in_list, is_speech_verb};
 use super::text::Indexed;
-use crate::domain::{OrgKind, Quote, Speaker};
+use crate::domain::{OrgEntity, OrgKind, Quote, Speaker};
 
 /// Attribution cues, longest forms first; some carry their object ("told reporters").
 const CUES: &[&str] = &[
@@ -133,7 +133,7 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
         .unwrap_or("");
     in_list(
         "\
-        Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
+        Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
         Jul Aug Sep Sept Oct Nov Dec No Pref Co Corp Inc vs p",
         word,
     ) || (word.len() == 1 && word.chars().all(char::is_uppercase))
@@ -403,6 +403,26 @@ struct State<'a> {
     last_person: Option<usize>,
 }
 
+/// The organization mentioned last before `before` that `fits` ("the paper": the latest
+/// newspaper named).
+fn latest_org(
+    entities: &Entities,
+    before: (usize, usize),
+    fits: impl Fn(&OrgEntity) -> bool,
+) -> Option<Speaker> {
+    entities
+        .located
+        .iter()
+        .filter(|l| (l.paragraph, l.start) < before)
+        .rev()
+        .find_map(|l| match l.target {
+            Target::Org(i) if entities.organizations.get(i).is_some_and(&fits) => {
+                Some(Speaker::Organization(i))
+            }
+            _ => None,
+        })
+}
+
 fn resolve_role(
     role: &str,
     entities: &Entities,
@@ -422,48 +442,19 @@ fn resolve_role(
             .map(Speaker::Unnamed);
     }
     if matches!(head, "paper" | "newspaper" | "daily") {
-        return entities
-            .located
-            .iter()
-            .filter(|l| (l.paragraph, l.start) < before)
-            .rev()
-            .find_map(|l| match l.target {
-                Target::Org(i) if entities.organizations[i].kind == OrgKind::Media => {
-                    Some(Speaker::Organization(i))
-                }
-                _ => None,
-            });
+        return latest_org(entities, before, |o| o.kind == OrgKind::Media);
     }
     if head == "company" {
-        return entities
-            .located
-            .iter()
-            .filter(|l| (l.paragraph, l.start) < before)
-            .rev()
-            .find_map(|l| match l.target {
-                Target::Org(i) if entities.organizations[i].kind == OrgKind::Company => {
-                    Some(Speaker::Organization(i))
-                }
-                _ => None,
-            })
+        return latest_org(entities, before, |o| o.kind == OrgKind::Company)
             .or_else(|| Some(Speaker::Unnamed("the company".to_owned())));
     }
     if matches!(head, "ministry" | "agency" | "party") {
-        return entities
-            .located
-            .iter()
-            .filter(|l| (l.paragraph, l.start) < before)
-            .rev()
-            .find_map(|l| match l.target {
-                Target::Org(i) if entities.organizations[i].name.to_lowercase().contains(head) => {
-                    Some(Speaker::Organization(i))
-                }
-                _ => None,
-            });
+        return latest_org(entities, before, |o| o.name.to_lowercase().contains(head));
     }
     let wanted: &[&str] = match head {
         "envoy" => &["ambassador", "envoy"],
         "governor" => &["governor", "gov."],
+        "commander" => &["commander", "cmdr.", "cdr."],
         "spokesperson" | "spokesman" | "spokeswoman" => {
             &["spokesperson", "spokesman", "spokeswoman"]
         }
@@ -475,6 +466,8 @@ fn resolve_role(
             "capt.",
             "lt.",
             "adm.",
+            "cmdr.",
+            "cdr.",
             "sgt.",
             "commander",
         ],

@@ -780,8 +780,13 @@ fn the_scorer_matches_the_python_rules() {
 type Extracted = (Vec<String>, Vec<String>, Vec<(String, String)>);
 
 fn extracted(body: &str) -> Extracted {
+    extracted_knowing(body, &Gazetteer::new())
+}
+
+/// As [`extracted`], with what the archive knows.
+fn extracted_knowing(body: &str, known: &Gazetteer) -> Extracted {
     let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
-    let e = extract(&article);
+    let e = extract_with(&article, known);
     let quotes = e
         .quotes
         .iter()
@@ -977,5 +982,165 @@ fn groups_praising_or_saying_are_unnamed_speakers() {
             ),
             ("too fast and too far", "Opposition lawmakers"),
         ])
+    );
+}
+
+/// The archive of the gazetteer tests: Kestrel Dynamics, Korea Gas Corporation (KOGAS),
+/// Chidi Okonkwo, and two people named Kim.
+fn archive_gazetteer() -> Gazetteer {
+    let mut g = Gazetteer::new();
+    g.add_organization(1, "Kestrel Dynamics", "Kestrel Dynamics");
+    g.add_organization(2, "Korea Gas Corporation", "Korea Gas Corporation");
+    g.add_organization(2, "Korea Gas Corporation", "KOGAS");
+    g.add_person(3, "Chidi Okonkwo", "Chidi Okonkwo");
+    g.add_person(4, "Kim Min-jae", "Kim Min-jae");
+    g.add_person(5, "Kim Yuna", "Kim Yuna");
+    g
+}
+
+#[test]
+fn a_one_word_organization_the_archive_knows_is_that_organization() {
+    let body = "Kestrel said on Monday that its new drone would fly next year. \
+                “We are ready,” Kestrel said.";
+    let (people, orgs, quotes) = extracted(body);
+    assert_eq!(people, ["Kestrel"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let (people, orgs, quotes_known) = extracted_knowing(body, &archive_gazetteer());
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Kestrel Dynamics"]);
+    assert_eq!(quotes, pairs(&[("We are ready,", "Kestrel")]));
+    assert_eq!(
+        quotes_known,
+        pairs(&[("We are ready,", "Kestrel Dynamics")])
+    );
+}
+
+#[test]
+fn a_family_name_the_archive_knows_is_that_person() {
+    let body = "“We will not sell the mill,” Okonkwo said. Kim said the talks would go on.";
+    let (people, _, quotes) = extracted_knowing(body, &archive_gazetteer());
+    // Kim names two people in the archive: a person of the article's own.
+    assert_eq!(people, ["Chidi Okonkwo", "Kim"]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We will not sell the mill,", "Chidi Okonkwo")])
+    );
+    let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
+    let e = extract_with(&article, &archive_gazetteer());
+    let surfaces: Vec<&str> = e.people[0]
+        .mentions
+        .iter()
+        .map(|m| m.surface.as_str())
+        .collect();
+    assert_eq!(surfaces, ["Okonkwo"]);
+}
+
+#[test]
+fn the_article_s_own_full_name_wins_over_the_archive() {
+    let body = "Ada Kestrel, an engineer, said the drone was late. Kestrel said it would fly.";
+    let mut g = archive_gazetteer();
+    g.add_person(6, "Chidi Okonkwo", "Okonkwo");
+    let (people, orgs, _) = extracted_knowing(body, &g);
+    assert_eq!(people, ["Ada Kestrel"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+}
+
+#[test]
+fn an_acronym_the_archive_knows_is_its_organization() {
+    let body = "Prices rose after KOGAS cut supplies to three plants.";
+    let (_, orgs, _) = extracted(body);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let article = parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap();
+    let e = extract_with(&article, &archive_gazetteer());
+    let orgs: Vec<(&str, Option<&str>, Vec<&str>)> = e
+        .organizations
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.acronym.as_deref(),
+                o.mentions.iter().map(|m| m.surface.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orgs,
+        [("Korea Gas Corporation", Some("KOGAS"), vec!["KOGAS"])]
+    );
+}
+
+#[test]
+fn a_particle_inside_a_japanese_company_name_keeps_it_whole() {
+    let (people, orgs, quotes) = extracted(
+        "Kita no Kaze Energy Co., Ltd. will build a wind farm off Akita. “The turbines \
+         arrive in May,” Kita no Kaze Energy said. Mayor Sato no longer runs the port.",
+    );
+    assert_eq!(people, ["Sato"]);
+    assert_eq!(orgs, ["Kita no Kaze Energy Co., Ltd."]);
+    assert_eq!(
+        quotes,
+        pairs(&[(
+            "The turbines arrive in May,",
+            "Kita no Kaze Energy Co., Ltd."
+        )])
+    );
+}
+
+#[test]
+fn naval_and_army_ranks_are_titles() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nCmdr. Jana Holt, who leads the destroyer, said the \
+         crew was ready. Lt. Cmdr. Ravi Patel and Rear Adm. Ellen Ruiz met Capt. Tomas Berg, \
+         Adm. Kaito Mori and Sgt. Lee Dawson on Monday. “We sail at dawn,” the commander said.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    let people: Vec<(&str, Vec<&str>)> = e
+        .people
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.titles.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Jana Holt", vec!["Cmdr."]),
+            ("Ravi Patel", vec!["Lt. Cmdr."]),
+            ("Ellen Ruiz", vec!["Rear Adm."]),
+            ("Tomas Berg", vec!["Capt."]),
+            ("Kaito Mori", vec!["Adm."]),
+            ("Lee Dawson", vec!["Sgt."]),
+        ]
+    );
+    // The commander is the latest person with that rank: Ravi Patel.
+    assert_eq!(e.quotes[0].speaker, Speaker::Person(1));
+}
+
+#[test]
+fn a_short_company_name_is_not_a_person() {
+    let body = "“We expect a better year,” Norvex said in a statement.";
+    let (people, orgs, _) = extracted(body);
+    assert_eq!(people, ["Norvex"]);
+    assert!(orgs.is_empty(), "{orgs:?}");
+    let mut known = Gazetteer::new();
+    known.add_organization(9, "Norvex Inc.", "Norvex Inc.");
+    let (people, orgs, quotes) = extracted_knowing(body, &known);
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Norvex Inc."]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We expect a better year,", "Norvex Inc.")])
+    );
+    // Written in full earlier in the same article.
+    let (people, orgs, quotes) = extracted(&format!("Norvex Inc. posted a loss on Monday. {body}"));
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Norvex Inc."]);
+    assert_eq!(
+        quotes,
+        pairs(&[("We expect a better year,", "Norvex Inc.")])
     );
 }

@@ -7,6 +7,7 @@ mod data;
 mod error_policy;
 mod export;
 mod foundation;
+mod gazetteer;
 mod ingest;
 mod ops;
 mod persisted;
