@@ -403,6 +403,15 @@ struct State<'a> {
     last_person: Option<usize>,
 }
 
+/// The entities' mentions before `before` (paragraph, offset), the latest first.
+fn located_before(entities: &Entities, before: (usize, usize)) -> impl Iterator<Item = &Located> {
+    entities
+        .located
+        .iter()
+        .filter(move |l| (l.paragraph, l.start) < before)
+        .rev()
+}
+
 /// The organization mentioned last before `before` that `fits` ("the paper": the latest
 /// newspaper named).
 fn latest_org(
@@ -410,17 +419,12 @@ fn latest_org(
     before: (usize, usize),
     fits: impl Fn(&OrgEntity) -> bool,
 ) -> Option<Speaker> {
-    entities
-        .located
-        .iter()
-        .filter(|l| (l.paragraph, l.start) < before)
-        .rev()
-        .find_map(|l| match l.target {
-            Target::Org(i) if entities.organizations.get(i).is_some_and(&fits) => {
-                Some(Speaker::Organization(i))
-            }
-            _ => None,
-        })
+    located_before(entities, before).find_map(|l| match l.target {
+        Target::Org(i) if entities.organizations.get(i).is_some_and(&fits) => {
+            Some(Speaker::Organization(i))
+        }
+        _ => None,
+    })
 }
 
 fn resolve_role(
@@ -475,19 +479,14 @@ fn resolve_role(
     };
     // The whole role first ("the prime minister"), then its head word ("minister").
     let with_title = |matches: &dyn Fn(&str) -> bool| {
-        entities
-            .located
-            .iter()
-            .filter(|l| (l.paragraph, l.start) < before)
-            .rev()
-            .find_map(|l| match l.target {
-                Target::Person(i) => entities.people[i]
-                    .titles
-                    .iter()
-                    .any(|t| matches(&t.to_lowercase()))
-                    .then_some(Speaker::Person(i)),
-                Target::Org(_) => None,
-            })
+        located_before(entities, before).find_map(|l| match l.target {
+            Target::Person(i) => entities.people[i]
+                .titles
+                .iter()
+                .any(|t| matches(&t.to_lowercase()))
+                .then_some(Speaker::Person(i)),
+            Target::Org(_) => None,
+        })
     };
     let by_title = with_title(&|t: &str| t.contains(role.as_str()))
         .or_else(|| with_title(&|t: &str| wanted.iter().any(|w| t.contains(w))));
