@@ -10,7 +10,7 @@ use indicatif::ProgressBar;
 use crate::support::fixtures::{articles_dir, count, seed_path, table_counts};
 use crate::support::{TestApp, TestDb};
 
-fn archive(database_url: &str, args: &[&str]) -> Command {
+pub(crate) fn archive(database_url: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_archive"));
     cmd.args(args)
         .env("DATABASE_URL", database_url)
@@ -20,11 +20,11 @@ fn archive(database_url: &str, args: &[&str]) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
+pub(crate) fn run(mut cmd: Command) -> Output {
     cmd.output().expect("the archive binary runs")
 }
 
-fn text_of(bytes: &[u8]) -> String {
+pub(crate) fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

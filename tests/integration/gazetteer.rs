@@ -232,3 +232,99 @@ async fn an_alias_an_editor_adds_names_the_organization_in_later_articles() {
         [named("Kestrel Dynamics", &["Falco"])]
     );
 }
+
+#[tokio::test]
+async fn in_one_bulk_batch_an_article_finds_the_names_the_articles_before_it_stored() {
+    use crate::bulk::{archive, run, text_of};
+    let app = TestApp::spawn().await;
+    let dir = std::env::temp_dir().join(format!("na-bulk-gazetteer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // In this order, one batch: each later article names by one word (or an acronym) what
+    // an earlier one of the same batch named in full.
+    let articles = [
+        KESTREL_A,
+        (
+            "Mill owner meets union",
+            "Chidi Okonkwo, the owner of the mill, met the union on Monday.",
+        ),
+        (
+            "Gas rates rise",
+            "Korea Gas Corporation (KOGAS) raised its rates on Monday.",
+        ),
+        KESTREL_B,
+        (
+            "Mill stays",
+            "“We will not sell the mill,” Okonkwo said on Tuesday.",
+        ),
+        (
+            "Plants short of gas",
+            "Prices rose after KOGAS cut supplies to three plants.",
+        ),
+    ];
+    let mut files = Vec::new();
+    for (i, (title, body)) in articles.iter().enumerate() {
+        let path = dir.join(format!("{i}.txt"));
+        std::fs::write(&path, print_view(title, body)).expect("write");
+        files.push(path.to_str().expect("utf-8 path").to_owned());
+    }
+    let mut args = vec!["ingest", "--bulk"];
+    args.extend(files.iter().map(String::as_str));
+    let out = run(archive(&app.db.url, &args));
+    let stdout = text_of(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text_of(&out.stderr));
+    assert!(
+        stdout.contains("6 created, 0 unchanged, 0 failed"),
+        "{stdout}"
+    );
+
+    let data = app
+        .data(
+            "{ articles(first: 10) { nodes { title
+                people(first: 20) { nodes { person { name } mentions { surface } } }
+                organizations(first: 20) { nodes { organization { name } mentions { surface } } }
+                quotes(first: 20) { nodes { text speakerName } } } } }",
+            json!({}),
+        )
+        .await;
+    let article = |title: &str| -> Value {
+        data["articles"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|a| a["title"] == title)
+            .unwrap_or_else(|| panic!("no article {title}: {data:#}"))
+            .clone()
+    };
+    let b = article(KESTREL_B.0);
+    assert_eq!(entities(&b, "people", "person"), []);
+    assert_eq!(
+        entities(&b, "organizations", "organization"),
+        [named("Kestrel Dynamics", &["Kestrel"])]
+    );
+    assert_eq!(
+        b["quotes"]["nodes"],
+        json!([{ "text": "We are ready,", "speakerName": "Kestrel Dynamics" }])
+    );
+    let mill = article("Mill stays");
+    assert_eq!(
+        entities(&mill, "people", "person"),
+        [named("Chidi Okonkwo", &["Okonkwo"])]
+    );
+    assert_eq!(
+        mill["quotes"]["nodes"],
+        json!([{ "text": "We will not sell the mill,", "speakerName": "Chidi Okonkwo" }])
+    );
+    let plants = article("Plants short of gas");
+    assert_eq!(
+        entities(&plants, "organizations", "organization"),
+        [named("Korea Gas Corporation", &["KOGAS"])]
+    );
+    assert_eq!(app.db.count("SELECT count(*) AS n FROM people").await, 2);
+    assert_eq!(
+        app.db
+            .count("SELECT count(*) AS n FROM organizations")
+            .await,
+        2
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
