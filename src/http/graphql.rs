@@ -34,6 +34,8 @@ use crate::ratelimit;
 pub(super) struct Refusal {
     code: ErrorCode,
     message: String,
+    /// The kind of the refused operation, when it was known by then.
+    kind: Option<OperationType>,
 }
 
 impl Refusal {
@@ -41,12 +43,18 @@ impl Refusal {
         Self {
             code,
             message: message.into(),
+            kind: None,
         }
     }
 
+    /// The kind of the refused operation, when it was known by then.
+    pub(super) fn kind(&self) -> Option<OperationType> {
+        self.kind
+    }
+
     /// The code and the message.
-    pub(super) fn parts(&self) -> (&'static str, &str) {
-        (self.code.as_str(), &self.message)
+    pub(super) fn into_parts(self) -> (ErrorCode, String) {
+        (self.code, self.message)
     }
 
     /// `CODE: message`, for a websocket close reason.
@@ -595,6 +603,22 @@ pub(super) fn admit(
     let shape = doc
         .as_deref()
         .and_then(|doc| limits::measure(doc, request.operation_name.as_deref()));
+    let kind = shape.as_ref().map(|s| s.kind);
+    admit_measured(state, request, principal, over_get, doc, shape).map_err(|mut refusal| {
+        refusal.kind = kind;
+        refusal
+    })
+}
+
+/// The checks of [`admit`] that need the operation's shape.
+fn admit_measured(
+    state: &AppState,
+    request: &mut Request,
+    principal: Option<&Principal>,
+    over_get: bool,
+    doc: Option<Arc<ExecutableDocument>>,
+    shape: Option<limits::Shape>,
+) -> Result<Admitted, Refusal> {
     // A mutation over GET is refused whatever the key; then the key's rights.
     if over_get && shape.is_some_and(|s| s.kind != OperationType::Query) {
         return Err(Refusal::new(

@@ -14,8 +14,8 @@ pub struct HttpMetrics {
     /// GraphQL requests refused before execution (limits, content type, ...), over HTTP
     /// and websockets.
     pub graphql_refused: AtomicU64,
-    /// GraphQL requests over HTTP by operation and outcome.
-    pub graphql: super::metrics::GraphqlMetrics,
+    /// GraphQL operations (HTTP requests, websocket operations) by name and outcome.
+    pub graphql: std::sync::Arc<super::metrics::GraphqlMetrics>,
 }
 
 /// The process is up.

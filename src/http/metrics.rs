@@ -192,6 +192,8 @@ struct Series {
     /// Latency by [`Outcome`] (its count is the request count).
     duration: [Histogram; 5],
     statements: Histogram,
+    /// Subscriptions started (or refused) by [`Outcome`].
+    subscriptions: [AtomicU64; 5],
 }
 
 impl Series {
@@ -199,24 +201,45 @@ impl Series {
         Self {
             duration: std::array::from_fn(|_| Histogram::new(DURATION_BOUNDS)),
             statements: Histogram::new(STATEMENT_BOUNDS),
+            subscriptions: std::array::from_fn(|_| AtomicU64::new(0)),
         }
     }
 }
 
-/// The GraphQL request metrics of one process.
+/// The GraphQL request metrics of one process: requests over HTTP, and the queries,
+/// mutations and subscriptions sent over websockets.
 #[derive(Debug, Default)]
 pub struct GraphqlMetrics {
     operations: RwLock<HashMap<String, Series>>,
+    /// Subscriptions running now, on every socket.
+    active_subscriptions: AtomicU64,
 }
 
 impl GraphqlMetrics {
-    /// Records one answered request.
+    /// Records one answered request (over HTTP, or a query or mutation on a websocket).
     pub fn observe(&self, operation: &str, outcome: Outcome, elapsed: Duration, statements: u64) {
-        let record = |series: &Series| {
+        self.with_series(operation, |series| {
             let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
             series.duration[outcome as usize].observe(nanos);
             series.statements.observe(statements);
-        };
+        });
+    }
+
+    /// Records a subscription started ([`Outcome::Ok`]) or refused.
+    pub fn subscription(&self, operation: &str, outcome: Outcome) {
+        self.with_series(operation, |series| {
+            series.subscriptions[outcome as usize].fetch_add(1, Ordering::Relaxed);
+        });
+    }
+
+    /// Counts a running subscription until the returned guard is dropped.
+    pub fn subscription_running(self: &std::sync::Arc<Self>) -> RunningSubscription {
+        self.active_subscriptions.fetch_add(1, Ordering::Relaxed);
+        RunningSubscription(self.clone())
+    }
+
+    /// Runs `record` on the operation's series, created on first use.
+    fn with_series(&self, operation: &str, record: impl FnOnce(&Series)) {
         {
             let operations = self
                 .operations
@@ -252,7 +275,7 @@ impl GraphqlMetrics {
         let mut names: Vec<&String> = operations.keys().collect();
         names.sort();
         out.push_str(
-            "# HELP archive_graphql_requests_total GraphQL requests over HTTP, by operation name and outcome.\n\
+            "# HELP archive_graphql_requests_total GraphQL requests over HTTP, and queries and mutations over websockets, by operation name and outcome.\n\
              # TYPE archive_graphql_requests_total counter\n",
         );
         for name in &names {
@@ -268,7 +291,7 @@ impl GraphqlMetrics {
             }
         }
         out.push_str(
-            "# HELP archive_graphql_request_duration_seconds Time to answer a GraphQL request over HTTP.\n\
+            "# HELP archive_graphql_request_duration_seconds Time to answer a GraphQL request (over HTTP, or a query or mutation over a websocket).\n\
              # TYPE archive_graphql_request_duration_seconds histogram\n",
         );
         for name in &names {
@@ -298,6 +321,41 @@ impl GraphqlMetrics {
                 1.0,
             );
         }
+        out.push_str(
+            "# HELP archive_graphql_subscriptions_total Subscriptions started over websockets, or refused, by operation name and outcome.\n\
+             # TYPE archive_graphql_subscriptions_total counter\n",
+        );
+        for name in &names {
+            for outcome in Outcome::ALL {
+                let count =
+                    operations[*name].subscriptions[outcome as usize].load(Ordering::Relaxed);
+                if count > 0 {
+                    let _ = writeln!(
+                        out,
+                        "archive_graphql_subscriptions_total{{operation=\"{name}\",outcome=\"{}\"}} {count}",
+                        outcome.as_str()
+                    );
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP archive_graphql_subscriptions_active Subscriptions running now.\n\
+             # TYPE archive_graphql_subscriptions_active gauge\n\
+             archive_graphql_subscriptions_active {}",
+            self.active_subscriptions.load(Ordering::Relaxed)
+        );
+    }
+}
+
+/// A running subscription, counted in `archive_graphql_subscriptions_active` until
+/// dropped.
+#[derive(Debug)]
+pub struct RunningSubscription(std::sync::Arc<GraphqlMetrics>);
+
+impl Drop for RunningSubscription {
+    fn drop(&mut self) {
+        self.0.active_subscriptions.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::guard::GuardContext;
 use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
@@ -37,6 +37,7 @@ use super::AppState;
 use super::graphql::{
     admit, authenticate, caller, client_ip, rate_limit_message, spend, with_codes,
 };
+use super::metrics::{self, Outcome};
 use crate::auth::{self, Principal};
 use crate::db::notify;
 use crate::db::request::RequestConn;
@@ -162,6 +163,22 @@ type Tagged = Pin<Box<dyn Stream<Item = (String, u64, Option<Response>)> + Send>
 /// Why a socket is closed by the server.
 struct Close(u16, String);
 
+/// What an operation is recorded under in `/metrics`.
+struct OpMetrics {
+    label: String,
+    subscription: bool,
+    started: Instant,
+}
+
+/// A running operation.
+struct Running {
+    /// Tells a finished operation from a newer one that reuses its id.
+    generation: u64,
+    handle: AbortHandle,
+    /// A subscription is counted as running until its entry is removed.
+    _counted: Option<metrics::RunningSubscription>,
+}
+
 struct Socket {
     state: Arc<AppState>,
     protocol: Protocol,
@@ -170,9 +187,8 @@ struct Socket {
     /// The peer's address: anonymous operations spend its budget.
     client: Option<std::net::IpAddr>,
     initialised: bool,
-    /// Running operations by id, with the generation that tells a finished operation from
-    /// a newer one that reuses its id.
-    running: HashMap<String, (u64, AbortHandle)>,
+    /// Running operations by id.
+    running: HashMap<String, Running>,
     generation: u64,
     results: SelectAll<Tagged>,
     revocations: broadcast::Receiver<i64>,
@@ -241,8 +257,8 @@ impl Socket {
                 }
             }
         };
-        for (_, (_, handle)) in self.running.drain() {
-            handle.abort();
+        for (_, running) in self.running.drain() {
+            running.handle.abort();
         }
         let reason = close.map(|Close(code, description)| CloseReason {
             code: CloseCode::Other(code),
@@ -281,11 +297,11 @@ impl Socket {
                     .await?;
             }
             (Protocol::TransportWs, "complete") | (Protocol::LegacyWs, "stop") => {
-                if let Some((_, handle)) = message["id"]
+                if let Some(running) = message["id"]
                     .as_str()
                     .and_then(|id| self.running.remove(id))
                 {
-                    handle.abort();
+                    running.handle.abort();
                 }
             }
             (Protocol::LegacyWs, "connection_terminate") => return Ok(false),
@@ -346,19 +362,34 @@ impl Socket {
         if self.running.contains_key(&id) {
             return Err(Close(4409, format!("Subscriber for {id} already exists")));
         }
+        let started = Instant::now();
+        // Until the document is admitted, neither its kind nor its name is known: a
+        // refusal counts as a request of an anonymous operation.
+        let mut op = OpMetrics {
+            label: metrics::ANONYMOUS.to_owned(),
+            subscription: false,
+            started,
+        };
         let mut request: Request = match serde_json::from_value(payload) {
             Ok(r) => r,
             Err(e) => {
                 return self
-                    .refuse(&id, "BAD_REQUEST", format!("not a GraphQL request: {e}"))
+                    .refuse(
+                        &id,
+                        &op,
+                        ErrorCode::BadRequest,
+                        format!("not a GraphQL request: {e}"),
+                    )
                     .await;
             }
         };
+        op.label = metrics::operation_label(request.operation_name.as_deref());
         if self.running.len() >= MAX_OPERATIONS {
             return self
                 .refuse(
                     &id,
-                    "QUERY_TOO_COMPLEX",
+                    &op,
+                    ErrorCode::QueryTooComplex,
                     format!("at most {MAX_OPERATIONS} operations may run on one connection"),
                 )
                 .await;
@@ -366,17 +397,22 @@ impl Socket {
         // The key may have been revoked since the socket opened.
         self.check_key().await?;
         if let Err(refusal) = super::persisted::resolve(&self.state, &mut request).await {
-            let (code, message) = refusal.parts();
-            return self.refuse(&id, code, message.to_owned()).await;
+            let (code, message) = refusal.into_parts();
+            return self.refuse(&id, &op, code, message).await;
         }
-        let admitted = match admit(&self.state, &mut request, self.principal.as_ref(), false) {
+        let admitted = admit(&self.state, &mut request, self.principal.as_ref(), false);
+        // `admit` named the operation if the document did.
+        op.label = metrics::operation_label(request.operation_name.as_deref());
+        let admitted = match admitted {
             Ok(admitted) => admitted,
             Err(refusal) => {
-                let (code, message) = refusal.parts();
-                return self.refuse(&id, code, message.to_owned()).await;
+                op.subscription = refusal.kind() == Some(OperationType::Subscription);
+                let (code, message) = refusal.into_parts();
+                return self.refuse(&id, &op, code, message).await;
             }
         };
         let kind = admitted.kind;
+        op.subscription = kind == Some(OperationType::Subscription);
         // Each operation spends its cost once, when it starts, from the same budget as
         // HTTP requests (a subscription's later events are not charged).
         let cost = admitted.cost.map_or(1, |c| c.complexity as u64);
@@ -387,7 +423,8 @@ impl Socket {
             return self
                 .refuse(
                     &id,
-                    ErrorCode::RateLimited.as_str(),
+                    &op,
+                    ErrorCode::RateLimited,
                     rate_limit_message(&verdict),
                 )
                 .await;
@@ -399,7 +436,7 @@ impl Socket {
             RequestConn::per_use(db)
         };
         request = request.data(Arc::new(conn));
-        if kind == Some(OperationType::Subscription) {
+        if op.subscription {
             // Where the subscription starts, before the next message is read: a client
             // that sends `ping` after `subscribe` knows, at `pong`, that every article
             // committed from then on will reach it.
@@ -412,7 +449,7 @@ impl Socket {
             match mark {
                 Ok(mark) => request = request.data(FeedMark(mark)),
                 Err(e) => {
-                    return self.refuse(&id, e.code.as_str(), e.message).await;
+                    return self.refuse(&id, &op, e.code, e.message).await;
                 }
             }
         }
@@ -420,22 +457,41 @@ impl Socket {
             request = request.data(principal.clone());
         }
         let (handle, registration) = AbortHandle::new_pair();
-        let stream: Pin<Box<dyn Stream<Item = Response> + Send>> =
-            if kind == Some(OperationType::Subscription) {
-                Box::pin(self.state.schema.execute_stream(request))
+        let graphql_metrics = &self.state.metrics.graphql;
+        let (stream, counted): (Pin<Box<dyn Stream<Item = Response> + Send>>, _) =
+            if op.subscription {
+                graphql_metrics.subscription(&op.label, Outcome::Ok);
+                (
+                    Box::pin(self.state.schema.execute_stream(request)),
+                    Some(graphql_metrics.subscription_running()),
+                )
             } else {
-                // One answer, within the database deadline, as over HTTP.
+                // One answer, within the database deadline, as over HTTP, and recorded
+                // as an HTTP request is.
                 let schema = self.state.schema.clone();
                 let deadline = db.deadline();
-                Box::pin(futures_util::stream::once(async move {
-                    match tokio::time::timeout(deadline, schema.execute(request)).await {
-                        Ok(response) => response,
-                        Err(_) => Response::from_errors(vec![
+                let recorder = graphql_metrics.clone();
+                let answer = async move {
+                    let (response, statements) = crate::db::count_statements(tokio::time::timeout(
+                        deadline,
+                        schema.execute(request),
+                    ))
+                    .await;
+                    let response = with_codes(response.unwrap_or_else(|_| {
+                        Response::from_errors(vec![
                             async_graphql::Error::from(crate::error::AppError::unavailable())
                                 .into_server_error(async_graphql::Pos::default()),
-                        ]),
-                    }
-                }))
+                        ])
+                    }));
+                    recorder.observe(
+                        &op.label,
+                        Outcome::of_responses([&response]),
+                        op.started.elapsed(),
+                        statements,
+                    );
+                    response
+                };
+                (Box::pin(futures_util::stream::once(answer)), None)
             };
         let stream = Abortable::new(stream, registration);
         self.generation += 1;
@@ -448,13 +504,32 @@ impl Socket {
                 (done, generation, None)
             }));
         self.results.push(Box::pin(tagged));
-        self.running.insert(id, (generation, handle));
+        self.running.insert(
+            id,
+            Running {
+                generation,
+                handle,
+                _counted: counted,
+            },
+        );
         Ok(())
     }
 
-    /// Refuses one operation without closing the socket.
-    async fn refuse(&mut self, id: &str, code: &str, message: String) -> Result<(), Close> {
-        let error = json!({ "message": message, "extensions": { "code": code } });
+    /// Refuses one operation without closing the socket, and records the refusal.
+    async fn refuse(
+        &mut self,
+        id: &str,
+        op: &OpMetrics,
+        code: ErrorCode,
+        message: String,
+    ) -> Result<(), Close> {
+        let graphql_metrics = &self.state.metrics.graphql;
+        if op.subscription {
+            graphql_metrics.subscription(&op.label, Outcome::of(code));
+        } else {
+            graphql_metrics.observe(&op.label, Outcome::of(code), op.started.elapsed(), 0);
+        }
+        let error = json!({ "message": message, "extensions": { "code": code.as_str() } });
         let payload = match self.protocol {
             Protocol::TransportWs => json!([error]),
             Protocol::LegacyWs => error,
@@ -469,7 +544,11 @@ impl Socket {
         generation: u64,
         response: Option<Response>,
     ) -> Result<(), Close> {
-        if self.running.get(id).is_none_or(|(g, _)| *g != generation) {
+        if self
+            .running
+            .get(id)
+            .is_none_or(|r| r.generation != generation)
+        {
             // Stopped by the client (and perhaps its id reused): nothing more to say.
             return Ok(());
         }

@@ -164,3 +164,83 @@ async fn request_ids_are_echoed_or_generated() {
         .expect("answer");
     assert_eq!(health.headers().get("x-request-id").expect("id"), "probe-1");
 }
+
+#[tokio::test]
+async fn websocket_operations_are_counted_and_subscriptions_while_they_run() {
+    let app = TestApp::spawn_with(|c| c.max_aliases = 1).await;
+    let reader = app.db.key(news_archive::auth::Role::Reader).await;
+    let mut ws = app
+        .websocket(json!({ "Authorization": format!("Bearer {reader}") }))
+        .await
+        .expect("connected");
+    let refused = |message: Value| {
+        assert_eq!(message["type"], "error", "{message}");
+        assert_eq!(
+            message["payload"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+            "{message}"
+        );
+    };
+    ws.subscribe(
+        "feed",
+        "subscription Feed { articleAdded { id } }",
+        json!({}),
+    )
+    .await;
+    // Messages are handled in order: when this query's answer comes, the subscription
+    // above has started.
+    ws.subscribe("q", "query WsCount { articles { totalCount } }", json!({}))
+        .await;
+    let (id, payload) = ws.next_data().await;
+    assert_eq!(id, "q");
+    assert_eq!(payload["data"]["articles"]["totalCount"], 0);
+    let complete = ws.next().await.expect("complete");
+    assert_eq!(complete, json!({ "type": "complete", "id": "q" }));
+    ws.subscribe(
+        "r1",
+        "query WsAliased { a: articles { totalCount } b: articles { totalCount } }",
+        json!({}),
+    )
+    .await;
+    refused(ws.next().await.expect("an error"));
+    ws.subscribe(
+        "r2",
+        "subscription FeedAliased { a: articleAdded { id } b: articleAdded { id } }",
+        json!({}),
+    )
+    .await;
+    refused(ws.next().await.expect("an error"));
+
+    let text = metrics(&app).await;
+    assert_lines(
+        &text,
+        &[
+            "archive_graphql_requests_total{operation=\"WsCount\",outcome=\"ok\"} 1",
+            "archive_graphql_request_statements_sum{operation=\"WsCount\"} 1",
+            "archive_graphql_requests_total{operation=\"WsAliased\",outcome=\"refused\"} 1",
+            "# TYPE archive_graphql_subscriptions_total counter",
+            "archive_graphql_subscriptions_total{operation=\"Feed\",outcome=\"ok\"} 1",
+            "archive_graphql_subscriptions_total{operation=\"FeedAliased\",outcome=\"refused\"} 1",
+            "# TYPE archive_graphql_subscriptions_active gauge",
+            "archive_graphql_subscriptions_active 1",
+        ],
+    );
+    // Neither a subscription counted as a request, nor the other way round.
+    assert!(!text.contains("requests_total{operation=\"Feed"), "{text}");
+    assert!(
+        !text.contains("subscriptions_total{operation=\"WsCount\""),
+        "{text}"
+    );
+
+    // Stopped by the client: no longer running once the next operation is answered.
+    ws.send(json!({ "id": "feed", "type": "complete" })).await;
+    ws.subscribe("q2", "query WsCount { articles { totalCount } }", json!({}))
+        .await;
+    assert_eq!(ws.next_data().await.0, "q2");
+    assert_lines(
+        &metrics(&app).await,
+        &[
+            "archive_graphql_requests_total{operation=\"WsCount\",outcome=\"ok\"} 2",
+            "archive_graphql_subscriptions_active 0",
+        ],
+    );
+}
