@@ -18,6 +18,10 @@ fn main() {
         println!("cargo:rerun-if-changed=ui/{input}");
     }
     println!("cargo:rerun-if-changed=ui/dist/index.html");
+    // `embed_migrations!` reads `migrations/` at compile time but cannot tell cargo that a
+    // new migration folder appeared; with the lines above cargo would otherwise keep the
+    // old list. A change under `migrations/` reruns this script, and so recompiles.
+    println!("cargo:rerun-if-changed=migrations");
     let dist = ui.join("dist");
     let fingerprint = fingerprint(&ui);
     let stamp = dist.join(".inputs");
