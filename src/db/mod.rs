@@ -86,6 +86,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// Added to the statement timeout: a call that has not answered by then will not.
     pub margin: Duration,
+    /// How far behind the primary a read replica may replay before it gets no reads.
+    pub replica_max_lag: Duration,
 }
 
 impl Default for Timeouts {
@@ -94,6 +96,7 @@ impl Default for Timeouts {
             pool_wait: Duration::from_secs(2),
             connect: Duration::from_secs(2),
             margin: Duration::from_millis(500),
+            replica_max_lag: Duration::from_secs(10),
         }
     }
 }
@@ -189,7 +192,12 @@ impl Db {
         for url in read_urls {
             replicas.push((url.clone(), read_pool(url)?));
         }
-        let read = replicas::Reads::new(read_pool(write_url)?, replicas);
+        let read = replicas::Reads::new(
+            read_pool(write_url)?,
+            write_url,
+            replicas,
+            timeouts.replica_max_lag,
+        );
         Ok(Self {
             write,
             read,
@@ -206,6 +214,18 @@ impl Db {
             "SET LOCAL statement_timeout = {}",
             self.statement_timeout.as_millis()
         )
+    }
+
+    /// Requests waiting for a connection, over every pool (the write pool, the
+    /// primary's read pool, each replica's).
+    pub fn waiting(&self) -> usize {
+        self.write.status().waiting
+            + self.read.primary().pool.status().waiting
+            + self
+                .read
+                .replicas()
+                .map(|(r, _)| r.pool().pool.status().waiting)
+                .sum::<usize>()
     }
 
     /// How long a request's database work may take before the database counts as

@@ -159,6 +159,31 @@ fn unavailable() -> Refusal {
     crate::error::AppError::unavailable().into()
 }
 
+/// Seconds a client refused for load is told to wait.
+const SHED_RETRY_AFTER_SECONDS: u32 = 1;
+
+/// Refused at once when `DATABASE_POOL_MAX_WAITING` requests already wait for a
+/// database connection: past that, a new request would only queue for the pool until
+/// its wait timed out, so it gets a fast 503 `SERVER_BUSY` with `Retry-After` instead.
+fn shed(state: &AppState) -> Option<Answer> {
+    let waiting = state.db.waiting();
+    if waiting < state.config.pool_max_waiting {
+        return None;
+    }
+    let mut answer = Refusal::new(
+        ErrorCode::ServerBusy,
+        format!(
+            "the server is saturated ({waiting} requests wait for a database connection); retry in {SHED_RETRY_AFTER_SECONDS} s"
+        ),
+    )
+    .answer(state);
+    answer.response.headers_mut().insert(
+        RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(SHED_RETRY_AFTER_SECONDS),
+    );
+    Some(answer)
+}
+
 /// POST /graphql: one operation or a batch, as `application/json`.
 pub async fn post(
     state: web::Data<AppState>,
@@ -166,6 +191,9 @@ pub async fn post(
     payload: web::Payload,
 ) -> HttpResponse {
     let response = observed(&state, async |operation: &mut Operation| {
+        if let Some(busy) = shed(&state) {
+            return busy;
+        }
         let principal = match caller(&state, &req).await {
             Ok(p) => p,
             Err(refusal) => return refusal.answer(&state),
@@ -257,6 +285,9 @@ pub async fn get(
 ) -> HttpResponse {
     let keyed = req.headers().contains_key(AUTHORIZATION);
     let response = observed(&state, async |operation: &mut Operation| {
+        if let Some(busy) = shed(&state) {
+            return busy;
+        }
         let principal = match caller(&state, &req).await {
             Ok(p) => p,
             Err(refusal) => return refusal.answer(&state),

@@ -76,7 +76,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut replicas = reads.replicas().peekable();
     if replicas.peek().is_some() {
         body.push_str(
-            "# HELP archive_db_replica_up Whether a read replica answered its last health check.\n\
+            "# HELP archive_db_replica_up Whether a read replica gets reads: it answered its last health check and lags at most READ_REPLICA_MAX_LAG_MS.\n\
              # TYPE archive_db_replica_up gauge\n",
         );
         for (replica, up) in replicas {
@@ -85,6 +85,18 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
                 "archive_db_replica_up{{pool=\"{}\"}} {}",
                 label(&replica.label),
                 u8::from(up)
+            );
+        }
+        body.push_str(
+            "# HELP archive_db_replica_lag_seconds How far behind the primary a read replica replayed at its last check.\n\
+             # TYPE archive_db_replica_lag_seconds gauge\n",
+        );
+        for (replica, _) in reads.replicas() {
+            let _ = writeln!(
+                body,
+                "archive_db_replica_lag_seconds{{pool=\"{}\"}} {}",
+                label(&replica.label),
+                replica.lag().as_secs_f64()
             );
         }
     }

@@ -625,6 +625,11 @@ async fn sigterm_finishes_in_flight_requests_and_closes_websockets_with_1001() {
 /// A primary with the archive's database and `n` streaming replicas of it, and a server
 /// reading on the replicas.
 async fn replicated(n: usize) -> (Cluster, Vec<Cluster>, TestApp) {
+    replicated_with_max_lag(n, news_archive::db::Timeouts::default().replica_max_lag).await
+}
+
+/// As [`replicated`], with replicas that get no reads once they lag more than `max_lag`.
+async fn replicated_with_max_lag(n: usize, max_lag: Duration) -> (Cluster, Vec<Cluster>, TestApp) {
     let primary = Cluster::start().await;
     let url = primary.archive("archive").await;
     let mut replicas = Vec::with_capacity(n);
@@ -644,6 +649,7 @@ async fn replicated(n: usize) -> (Cluster, Vec<Cluster>, TestApp) {
         c.statement_timeout = STATEMENT_TIMEOUT;
         c.db_timeouts.pool_wait = news_archive::db::Timeouts::default().pool_wait;
         c.db_timeouts.connect = news_archive::db::Timeouts::default().connect;
+        c.db_timeouts.replica_max_lag = max_lag;
         c.read_database_urls = read_urls;
     })
     .await;
@@ -853,4 +859,91 @@ async fn a_replica_that_goes_down_gets_no_reads_within_a_second_and_gets_them_ba
     eprintln!(
         "a stopped replica was skipped after {noticed:?}, a frozen one after {noticed_frozen:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_that_lags_gets_no_reads_until_it_catches_up() {
+    let max_lag = Duration::from_secs(1);
+    let (_primary, replicas, app) = replicated_with_max_lag(1, max_lag).await;
+    let replica = &replicas[0];
+    let editor = app.db.key(Role::Editor).await;
+    ingest_when_possible(&app, &editor, &article("Replicated")).await;
+    replicas_have(&replicas, 1).await;
+    let total = || async {
+        app.data("{ articles(first: 1) { totalCount } }", json!({}))
+            .await["articles"]["totalCount"]
+            .as_i64()
+            .expect("a total")
+    };
+    let sent = metric(&app, &read_pool(replica)).await;
+    assert_eq!(total().await, 1);
+    assert_eq!(metric(&app, &read_pool(replica)).await - sent, 1);
+
+    // Replay paused, then a write on the primary: the replica falls behind.
+    TestDb::on_cluster("archive", replica.url("archive"))
+        .count("SELECT count(pg_wal_replay_pause()) AS n")
+        .await;
+    let (status, response) = app
+        .gql_as(
+            &editor,
+            INGEST,
+            json!({ "raw": article("Written meanwhile") }),
+        )
+        .await;
+    assert_eq!(status, 200, "{response}");
+    let written = Instant::now();
+    eventually(PATIENCE, "the lagging replica to be noticed", || async {
+        (metric(&app, &replica_up(replica)).await == 0).then_some(())
+    })
+    .await;
+    let noticed = written.elapsed();
+    assert!(
+        noticed >= max_lag && noticed <= max_lag + Duration::from_millis(1500),
+        "noticed after {noticed:?}"
+    );
+    let lag_line = format!(
+        "archive_db_replica_lag_seconds{{pool=\"127.0.0.1:{} (database archive)\"}} ",
+        replica.port
+    );
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let lag: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix(&lag_line))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {lag_line} in\n{text}"));
+    assert!(lag > max_lag.as_secs_f64(), "{lag}");
+    // Reads go to the primary meanwhile, and see the new article.
+    let primary_sent = metric(&app, "archive_db_read_statements_total{pool=\"primary\"}").await;
+    let sent = metric(&app, &read_pool(replica)).await;
+    for _ in 0..5 {
+        assert_eq!(total().await, 2);
+    }
+    assert_eq!(
+        metric(&app, "archive_db_read_statements_total{pool=\"primary\"}").await - primary_sent,
+        5
+    );
+    assert_eq!(metric(&app, &read_pool(replica)).await, sent);
+
+    // Caught up: it gets reads again.
+    TestDb::on_cluster("archive", replica.url("archive"))
+        .count("SELECT count(pg_wal_replay_resume()) AS n")
+        .await;
+    eventually(PATIENCE, "the replica to catch up", || async {
+        (metric(&app, &replica_up(replica)).await == 1).then_some(())
+    })
+    .await;
+    let sent = metric(&app, &read_pool(replica)).await;
+    for _ in 0..5 {
+        assert_eq!(total().await, 2);
+    }
+    assert_eq!(metric(&app, &read_pool(replica)).await - sent, 5);
+    eprintln!("a replica {max_lag:?} behind was skipped after {noticed:?} (lag {lag} s)");
 }

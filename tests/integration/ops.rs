@@ -244,3 +244,82 @@ async fn websocket_operations_are_counted_and_subscriptions_while_they_run() {
         ],
     );
 }
+
+#[tokio::test]
+async fn past_the_waiting_limit_a_request_is_refused_at_once_with_retry_after() {
+    use diesel_async::SimpleAsyncConnection;
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn_with(|c| {
+        c.pool_size = 1;
+        c.pool_max_waiting = 1;
+    })
+    .await;
+    let query = json!({ "query": "{ articles(first: 1) { totalCount } }" });
+    // The pool's one connection runs a statement that waits for a lock this test holds,
+    // and a second request waits for that connection.
+    let mut lock = app.db.conn().await;
+    lock.batch_execute("BEGIN; LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    let send = || {
+        app.client
+            .post(app.url("/graphql"))
+            .json(&query)
+            .timeout(Duration::from_secs(30))
+            .send()
+    };
+    let running = tokio::spawn(send());
+    crate::support::cluster::eventually(
+        Duration::from_secs(30),
+        "the first request to wait for the lock",
+        || async {
+            (app.db
+                .count("SELECT count(*) AS n FROM pg_locks WHERE NOT granted")
+                .await
+                > 0)
+            .then_some(())
+        },
+    )
+    .await;
+    let queued = tokio::spawn(send());
+    crate::support::cluster::eventually(
+        Duration::from_secs(30),
+        "the second request to wait for the pool",
+        || async {
+            metrics(&app)
+                .await
+                .lines()
+                .any(|l| l == "archive_db_pool_waiting{pool=\"primary\",access=\"read\"} 1")
+                .then_some(())
+        },
+    )
+    .await;
+
+    let asked = Instant::now();
+    let refused = send().await.expect("answered");
+    let took = asked.elapsed();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(
+        refused
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let body: Value = refused.json().await.expect("JSON");
+    assert_eq!(crate::support::error_code(&body), "SERVER_BUSY", "{body}");
+    // Refused without waiting for the pool (whose wait is 2 s here).
+    assert!(took < Duration::from_secs(1), "refused after {took:?}");
+
+    lock.batch_execute("COMMIT").await.expect("unlock");
+    for request in [running, queued] {
+        let response = request.await.expect("task").expect("answered");
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(body["data"]["articles"]["totalCount"], 0, "{body}");
+    }
+    assert_lines(
+        &metrics(&app).await,
+        &["archive_graphql_requests_total{operation=\"anonymous\",outcome=\"refused\"} 1"],
+    );
+}
