@@ -32,10 +32,11 @@ pub struct Config {
     pub http_workers: usize,
     /// `DATABASE_POOL_SIZE`: connections per pool.
     pub pool_size: usize,
-    /// `DATABASE_POOL_MAX_WAITING`: with this many requests already waiting for a
-    /// database connection, a new GraphQL request over HTTP is refused at once (503
-    /// `SERVER_BUSY`) instead of queueing. Default: four times the pool size.
-    pub pool_max_waiting: usize,
+    /// `DATABASE_POOL_SHED_MS`: while requests wait for a database connection and
+    /// recently waited longer than this on average, a new GraphQL request over HTTP is
+    /// refused at once (503 `SERVER_BUSY`) instead of queueing. Default: half of
+    /// `DATABASE_POOL_WAIT_MS`.
+    pub pool_shed_wait: Duration,
     /// `STATEMENT_TIMEOUT_MS`: per-request `statement_timeout`.
     pub statement_timeout: Duration,
     /// `DATABASE_POOL_WAIT_MS`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_TIMEOUT_MARGIN_MS`:
@@ -158,24 +159,24 @@ impl Config {
                 positive(name, var(name, default))? as u64
             ))
         };
-        let pool_size = positive("DATABASE_POOL_SIZE", var("DATABASE_POOL_SIZE", "16"))?;
-        let pool_max_waiting = positive(
-            "DATABASE_POOL_MAX_WAITING",
-            var("DATABASE_POOL_MAX_WAITING", &(4 * pool_size).to_string()),
+        let pool_wait = millis("DATABASE_POOL_WAIT_MS", "2000")?;
+        let pool_shed_wait = millis(
+            "DATABASE_POOL_SHED_MS",
+            &(pool_wait.as_millis() / 2).max(1).to_string(),
         )?;
         Ok(Self {
             database_url,
             read_database_urls,
             bind_addr: parse("BIND_ADDR", var("BIND_ADDR", "127.0.0.1:8080"))?,
             http_workers: parse("HTTP_WORKERS", var("HTTP_WORKERS", "0"))?,
-            pool_size,
-            pool_max_waiting,
+            pool_size: positive("DATABASE_POOL_SIZE", var("DATABASE_POOL_SIZE", "16"))?,
+            pool_shed_wait,
             statement_timeout: Duration::from_millis(positive(
                 "STATEMENT_TIMEOUT_MS",
                 var("STATEMENT_TIMEOUT_MS", "5000"),
             )? as u64),
             db_timeouts: crate::db::Timeouts {
-                pool_wait: millis("DATABASE_POOL_WAIT_MS", "2000")?,
+                pool_wait,
                 connect: millis("DATABASE_CONNECT_TIMEOUT_MS", "2000")?,
                 margin: millis("DATABASE_TIMEOUT_MARGIN_MS", "500")?,
                 replica_max_lag: millis("READ_REPLICA_MAX_LAG_MS", "10000")?,
@@ -267,20 +268,20 @@ mod tests {
         assert_eq!(c.rate_limit_cost_per_minute, 50_000);
         assert_eq!(c.redis_url, DEFAULT_REDIS_URL);
         assert_eq!(c.export_max_concurrent, 2);
-        assert_eq!(c.pool_max_waiting, 64);
+        assert_eq!(c.pool_shed_wait, Duration::from_millis(1000));
         assert_eq!(c.db_timeouts.replica_max_lag, Duration::from_secs(10));
     }
 
     #[test]
-    fn the_waiting_limit_follows_the_pool_size_unless_set() {
-        let c = config(&[("DATABASE_POOL_SIZE", "5")]).expect("valid");
-        assert_eq!(c.pool_max_waiting, 20);
+    fn load_is_shed_at_half_the_pool_wait_unless_set() {
+        let c = config(&[("DATABASE_POOL_WAIT_MS", "300")]).expect("valid");
+        assert_eq!(c.pool_shed_wait, Duration::from_millis(150));
         let c = config(&[
-            ("DATABASE_POOL_SIZE", "5"),
-            ("DATABASE_POOL_MAX_WAITING", "7"),
+            ("DATABASE_POOL_WAIT_MS", "300"),
+            ("DATABASE_POOL_SHED_MS", "70"),
         ])
         .expect("valid");
-        assert_eq!(c.pool_max_waiting, 7);
+        assert_eq!(c.pool_shed_wait, Duration::from_millis(70));
         let c = config(&[("READ_REPLICA_MAX_LAG_MS", "250")]).expect("valid");
         assert_eq!(c.db_timeouts.replica_max_lag, Duration::from_millis(250));
     }

@@ -47,12 +47,30 @@ pub type Conn = Object<AsyncPgConnection>;
 #[derive(Debug, Default)]
 pub struct DbStats {
     statements: AtomicU64,
+    /// How long requests recently waited for a pooled connection: a moving average, in
+    /// microseconds, each checkout weighing a quarter.
+    queue_delay_us: AtomicU64,
 }
 
 impl DbStats {
     /// SQL statements sent since start.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Adds one request's wait for a pooled connection (also a wait that timed out) to
+    /// the queue delay.
+    pub fn record_wait(&self, waited: Duration) {
+        let sample = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
+        // Racing updates may lose a sample; the average stays an average.
+        let old = self.queue_delay_us.load(Ordering::Relaxed);
+        let new = old - old / 4 + sample / 4;
+        self.queue_delay_us.store(new, Ordering::Relaxed);
+    }
+
+    /// How long requests recently waited for a pooled connection.
+    pub fn queue_delay(&self) -> Duration {
+        Duration::from_micros(self.queue_delay_us.load(Ordering::Relaxed))
     }
 }
 

@@ -34,6 +34,8 @@ pub struct RequestConn {
     per_use: bool,
     /// For `per_use` reads: where each use picks its pool.
     reads: Option<Reads>,
+    /// Where checkouts record how long they waited.
+    stats: std::sync::Arc<super::DbStats>,
 }
 
 impl Drop for RequestConn {
@@ -74,12 +76,13 @@ impl DerefMut for ConnGuard<'_> {
 impl RequestConn {
     /// A request of one root field: its statement runs alone on a read connection.
     pub fn new(db: &Db) -> Self {
-        Self::on(db.read.pick(), String::new(), false)
+        Self::on(db, db.read.pick(), String::new(), false)
     }
 
     /// A request of several root fields: one read-only snapshot for all of them.
     pub fn snapshot(db: &Db) -> Self {
         Self::on(
+            db,
             db.read.pick(),
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".into(),
             false,
@@ -90,6 +93,7 @@ impl RequestConn {
     /// (mutations: their payloads are read after their own transactions commit).
     pub fn primary(db: &Db) -> Self {
         Self::on(
+            db,
             db.write.clone(),
             format!("BEGIN READ ONLY; {}", db.timeout_sql()),
             false,
@@ -99,19 +103,20 @@ impl RequestConn {
     /// For subscriptions: every use takes a connection from the read pool and gives it
     /// back at once; nothing is held between events.
     pub fn per_use(db: &Db) -> Self {
-        let mut conn = Self::on(db.read.pick(), String::new(), true);
+        let mut conn = Self::on(db, db.read.pick(), String::new(), true);
         // Each use picks again, so a replica that stops answering is left at once.
         conn.reads = Some(db.read.clone());
         conn
     }
 
-    /// As [`RequestConn::per_use`], on another pool (the primary, for mutations).
-    pub fn per_use_on(pool: Pool<AsyncPgConnection>) -> Self {
-        Self::on(pool, String::new(), true)
+    /// As [`RequestConn::per_use`], on the primary's write pool (for mutations).
+    pub fn per_use_on_primary(db: &Db) -> Self {
+        Self::on(db, db.write.clone(), String::new(), true)
     }
 
-    fn on(pool: Pool<AsyncPgConnection>, begin_sql: String, per_use: bool) -> Self {
+    fn on(db: &Db, pool: Pool<AsyncPgConnection>, begin_sql: String, per_use: bool) -> Self {
         Self {
+            stats: db.stats.clone(),
             pool,
             begin_sql,
             conn: Mutex::new(None),
@@ -128,11 +133,11 @@ impl RequestConn {
                 .reads
                 .as_ref()
                 .map_or_else(|| self.pool.clone(), Reads::pick);
-            return Ok(ConnGuard::Own(Box::new(pool.get().await?)));
+            return Ok(ConnGuard::Own(Box::new(self.checkout(&pool).await?)));
         }
         let mut guard = self.conn.lock().await;
         if guard.is_none() {
-            let mut conn = self.pool.get().await?;
+            let mut conn = self.checkout(&self.pool).await?;
             if !self.begin_sql.is_empty() {
                 AnsiTransactionManager::begin_transaction_sql(&mut *conn, &self.begin_sql)
                     .await
@@ -144,6 +149,15 @@ impl RequestConn {
         MutexGuard::try_map(guard, |c| c.as_deref_mut())
             .map(ConnGuard::Shared)
             .map_err(|_| AppError::internal("request connection vanished"))
+    }
+
+    /// A connection of `pool`; how long the wait took goes into the queue delay that
+    /// load shedding looks at ([`super::DbStats::queue_delay`]).
+    async fn checkout(&self, pool: &Pool<AsyncPgConnection>) -> AppResult<Conn> {
+        let asked = std::time::Instant::now();
+        let conn = pool.get().await;
+        self.stats.record_wait(asked.elapsed());
+        Ok(conn?)
     }
 
     /// Ends the transaction, if any, and returns the connection to the pool.

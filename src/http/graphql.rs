@@ -162,18 +162,23 @@ fn unavailable() -> Refusal {
 /// Seconds a client refused for load is told to wait.
 const SHED_RETRY_AFTER_SECONDS: u32 = 1;
 
-/// Refused at once when `DATABASE_POOL_MAX_WAITING` requests already wait for a
-/// database connection: past that, a new request would only queue for the pool until
-/// its wait timed out, so it gets a fast 503 `SERVER_BUSY` with `Retry-After` instead.
+/// Refused at once while requests wait for a database connection and recently waited
+/// longer than `DATABASE_POOL_SHED_MS` on average: the queue is longer than the pool
+/// drains in time, and a new request would only wait in it, likely until its wait timed
+/// out. It gets a fast 503 `SERVER_BUSY` with `Retry-After` instead. (A count of waiting
+/// requests would be a poorer signal: how long a queue takes to drain depends on what is
+/// in it.)
 fn shed(state: &AppState) -> Option<Answer> {
     let waiting = state.db.waiting();
-    if waiting < state.config.pool_max_waiting {
+    let delay = state.db.stats.queue_delay();
+    if waiting == 0 || delay <= state.config.pool_shed_wait {
         return None;
     }
     let mut answer = Refusal::new(
         ErrorCode::ServerBusy,
         format!(
-            "the server is saturated ({waiting} requests wait for a database connection); retry in {SHED_RETRY_AFTER_SECONDS} s"
+            "the server is saturated: {waiting} requests wait for a database connection, recently {} ms each; retry in {SHED_RETRY_AFTER_SECONDS} s",
+            delay.as_millis()
         ),
     )
     .answer(state);

@@ -431,7 +431,7 @@ impl Socket {
         }
         let db = &self.state.db;
         let conn = if kind == Some(OperationType::Mutation) {
-            RequestConn::per_use_on(db.write.clone())
+            RequestConn::per_use_on_primary(db)
         } else {
             RequestConn::per_use(db)
         };
