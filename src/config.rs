@@ -34,8 +34,8 @@ pub struct Config {
     pub pool_size: usize,
     /// `DATABASE_POOL_SHED_MS`: while requests wait for a database connection and
     /// recently waited longer than this on average, a new GraphQL request over HTTP is
-    /// refused at once (503 `SERVER_BUSY`) instead of queueing. Default: half of
-    /// `DATABASE_POOL_WAIT_MS`.
+    /// refused at once (503 `SERVER_BUSY`) instead of queueing. Default: three quarters
+    /// of `DATABASE_POOL_WAIT_MS`.
     pub pool_shed_wait: Duration,
     /// `STATEMENT_TIMEOUT_MS`: per-request `statement_timeout`.
     pub statement_timeout: Duration,
@@ -162,7 +162,7 @@ impl Config {
         let pool_wait = millis("DATABASE_POOL_WAIT_MS", "2000")?;
         let pool_shed_wait = millis(
             "DATABASE_POOL_SHED_MS",
-            &(pool_wait.as_millis() / 2).max(1).to_string(),
+            &(pool_wait.as_millis() * 3 / 4).max(1).to_string(),
         )?;
         Ok(Self {
             database_url,
@@ -268,14 +268,14 @@ mod tests {
         assert_eq!(c.rate_limit_cost_per_minute, 50_000);
         assert_eq!(c.redis_url, DEFAULT_REDIS_URL);
         assert_eq!(c.export_max_concurrent, 2);
-        assert_eq!(c.pool_shed_wait, Duration::from_millis(1000));
+        assert_eq!(c.pool_shed_wait, Duration::from_millis(1500));
         assert_eq!(c.db_timeouts.replica_max_lag, Duration::from_secs(10));
     }
 
     #[test]
-    fn load_is_shed_at_half_the_pool_wait_unless_set() {
+    fn load_is_shed_at_three_quarters_of_the_pool_wait_unless_set() {
         let c = config(&[("DATABASE_POOL_WAIT_MS", "300")]).expect("valid");
-        assert_eq!(c.pool_shed_wait, Duration::from_millis(150));
+        assert_eq!(c.pool_shed_wait, Duration::from_millis(225));
         let c = config(&[
             ("DATABASE_POOL_WAIT_MS", "300"),
             ("DATABASE_POOL_SHED_MS", "70"),

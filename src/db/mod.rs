@@ -48,7 +48,8 @@ pub type Conn = Object<AsyncPgConnection>;
 pub struct DbStats {
     statements: AtomicU64,
     /// How long requests recently waited for a pooled connection: a moving average, in
-    /// microseconds, each checkout weighing a quarter.
+    /// microseconds, each checkout weighing a sixteenth (a few slow checkouts among
+    /// quick ones do not move it much; a queue that stays long does).
     queue_delay_us: AtomicU64,
 }
 
@@ -64,7 +65,7 @@ impl DbStats {
         let sample = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
         // Racing updates may lose a sample; the average stays an average.
         let old = self.queue_delay_us.load(Ordering::Relaxed);
-        let new = old - old / 4 + sample / 4;
+        let new = old - old / 16 + sample / 16;
         self.queue_delay_us.store(new, Ordering::Relaxed);
     }
 
