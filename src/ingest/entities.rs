@@ -95,7 +95,7 @@ static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|
 });
 
 fn is_abbrev(word: &str) -> bool {
-    in_list(
+    in_list!(
         "\
         Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Cpl Gov Dr Prof Sen Rep Mr Ms Mrs Jr St Co Corp Inc \
         Ltd Pref Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs p pp Gov't Adm't",
@@ -173,7 +173,7 @@ fn quoted_titles(text: &str) -> Vec<(usize, usize)> {
             && words.iter().all(|w| {
                 is_cap(w)
                     || w.starts_with(|c: char| c.is_ascii_digit())
-                    || in_list("of the and for in on a an to at by with from", w)
+                    || in_list!("of the and for in on a an to at by with from", w)
             });
         if title_like {
             out.push((from, c));
@@ -223,7 +223,7 @@ fn cabinet(
     if toks[from].text == "The" {
         from += 1;
     }
-    let ordinal = in_list(
+    let ordinal = in_list!(
         "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth",
         toks[from].text,
     );
@@ -325,12 +325,12 @@ fn gender_of(word: &str) -> Option<Gender> {
         "Ms." | "Ms" | "Mrs." | "Mrs" | "Miss" => Some(Gender::Female),
         _ => {
             let lower = word.to_lowercase();
-            if in_list(
+            if in_list!(
                 "chairwoman spokeswoman businesswoman actress empress queen princess",
                 &lower,
             ) {
                 Some(Gender::Female)
-            } else if in_list("spokesman businessman emperor king prince", &lower) {
+            } else if in_list!("spokesman businessman emperor king prince", &lower) {
                 Some(Gender::Male)
             } else {
                 None
@@ -869,7 +869,7 @@ fn classify_run<'a>(
         || (next_word.is_some_and(|w| w.ends_with("ly") || w == "also" || w == "then")
             && after_next.is_some_and(is_strict_speech_verb));
     let owner_of = next_word.is_some_and(|w| {
-        in_list(
+        in_list!(
             "\
         ’s 's administration government cabinet Cabinet faction camp aides",
             w,
@@ -881,7 +881,7 @@ fn classify_run<'a>(
             .any(|t| matches!(t.text, "the" | "The" | "a" | "an"))
     });
     let names_a_thing = next_word.is_some_and(|w| {
-        in_list(
+        in_list!(
             "\
         exercise exercises drill drills operation summit talks incident project plan \
         initiative system missile missiles program strategy doctrine typhoon era",
@@ -892,14 +892,14 @@ fn classify_run<'a>(
     // place's parts, is a place the gazetteer does not know.
     let lone = n1 - n0 == 1;
     let place_before = start + n0 > 0
-        && in_list(
+        && in_list!(
             "in at near outside around across toward towards into off",
             &toks[start + n0 - 1].text.to_lowercase(),
         )
         && !matches!(next_word, Some("’s" | "'s"));
     let place_parts = matches!(next_word, Some("’s" | "'s"))
         && after_next.is_some_and(|w| {
-            in_list(
+            in_list!(
                 "mayor residents port harbor harbour streets city town village coast airport \
                  station economy population shops schools hospital outskirts center centre \
                  waterfront fishermen farmers",

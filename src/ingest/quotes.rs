@@ -131,7 +131,7 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
         .unwrap_or("");
-    in_list(
+    in_list!(
         "\
         Mr Ms Mrs Dr Lt Col Gen Maj Capt Adm Cmdr Cdr Sgt Gov Sen Rep Prof St Jan Feb Mar Apr Jun \
         Jul Aug Sep Sept Oct Nov Dec No Pref Co Corp Inc vs p",
@@ -204,7 +204,7 @@ fn modifies_next(after: &str) -> bool {
 }
 
 fn is_preposition(word: &str) -> bool {
-    in_list(
+    in_list!(
         "\
         with to by of for from at in on about against toward between among than and \
         urged asked met called",
@@ -642,7 +642,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 // what was said, even before a noun.
                 cue_object = quoted.starts_with(char::is_lowercase)
                     && words <= 3
-                    && in_list("of about against for on", gap);
+                    && in_list!("of about against for on", gap);
                 // Embedded fragments: “said that China would handle the case “in accordance…””;
                 // after a determiner only a whole quoted phrase (“praised its “quiet power”
                 // and ...”), not a modifier of the next noun (“its “gray zone” tactics”).
