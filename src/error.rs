@@ -14,7 +14,9 @@
 //! status of its code ([`ErrorCode::http_status`]), whichever transport or check refused
 //! it. No code is chosen by reading an error's message, with one exception: diesel hides
 //! PostgreSQL's SQLSTATE behind a message, so a statement cancelled by
-//! `statement_timeout` is recognised there ([`is_statement_timeout`]), in this file only.
+//! `statement_timeout` ([`is_statement_timeout`]) and a server that ends the session
+//! because it shuts down, restarts or recovers ([`is_server_going_away`]) are recognised
+//! there, in this file only.
 //! Input PostgreSQL would refuse (NUL characters in text, dates outside its range) is
 //! refused as `BAD_USER_INPUT` before any statement is built.
 //!
@@ -219,7 +221,8 @@ impl From<diesel::result::Error> for AppError {
                     message: "the request took too long and was cancelled".into(),
                 }
             }
-            // The connection is gone (the server restarted or stopped).
+            // The connection is gone (the server restarted or stopped), or the server
+            // ends it because it shuts down or restarts.
             Error::DatabaseError(
                 DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
                 _,
@@ -227,9 +230,30 @@ impl From<diesel::result::Error> for AppError {
                 tracing::warn!(error = ?err, "database connection lost");
                 Self::unavailable()
             }
+            Error::DatabaseError(_, info) if is_server_going_away(&**info) => {
+                tracing::warn!(error = ?err, "database connection lost");
+                Self::unavailable()
+            }
             _ => Self::internal(err),
         }
     }
+}
+
+/// Whether PostgreSQL ended the session because the server shuts down, restarts or
+/// recovers (SQLSTATE 57P01 `admin_shutdown`, 57P02 `crash_shutdown`, 57P03
+/// `cannot_connect_now`; diesel exposes only their messages). A request that meets one
+/// met an unavailable database, not a bug of ours.
+fn is_server_going_away(info: &dyn diesel::result::DatabaseErrorInformation) -> bool {
+    const MESSAGES: &[&str] = &[
+        "terminating connection due to administrator command",
+        "terminating connection because of crash of another server process",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "the database system is not yet accepting connections",
+    ];
+    let message = info.message();
+    MESSAGES.iter().any(|m| message.contains(m))
 }
 
 /// Whether PostgreSQL cancelled the statement for `statement_timeout` (SQLSTATE 57014,

@@ -224,3 +224,57 @@ async fn errors_async_graphql_raises_are_bad_user_input_whatever_their_wording()
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body:#}");
     }
 }
+
+#[tokio::test]
+async fn a_statement_whose_session_the_server_ends_is_unavailable_not_internal() {
+    use diesel_async::SimpleAsyncConnection;
+    use std::time::Duration;
+    let app = TestApp::spawn().await;
+    // The request's statement waits for a lock this test holds; then its session is
+    // ended as a shutting-down or restarting server ends it (SQLSTATE 57P01).
+    let mut lock = app.db.conn().await;
+    lock.batch_execute("BEGIN; LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    let query = serde_json::json!({ "query": "{ articles(first: 1) { totalCount } }" });
+    let request = tokio::spawn(
+        app.client
+            .post(app.url("/graphql"))
+            .json(&query)
+            .timeout(Duration::from_secs(30))
+            .send(),
+    );
+    let pid = crate::support::cluster::eventually(
+        Duration::from_secs(30),
+        "the request to wait for the lock",
+        || async {
+            let pid = app
+                .db
+                .count("SELECT coalesce(max(pid), 0)::int8 AS n FROM pg_locks WHERE NOT granted")
+                .await;
+            (pid > 0).then_some(pid)
+        },
+    )
+    .await;
+    assert_eq!(
+        app.db
+            .count(&format!(
+                "SELECT count(*) AS n FROM pg_terminate_backend({pid}) t WHERE t"
+            ))
+            .await,
+        1
+    );
+    let response = request.await.expect("task").expect("answered");
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(error_code(&body), "SERVICE_UNAVAILABLE", "{body}");
+    lock.batch_execute("COMMIT").await.expect("unlock");
+    // The pool gives a working connection to the next request.
+    let data = app
+        .data(
+            "{ articles(first: 1) { totalCount } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(data["articles"]["totalCount"], 0);
+}
