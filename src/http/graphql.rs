@@ -169,9 +169,14 @@ const SHED_RETRY_AFTER_SECONDS: u32 = 1;
 /// requests would be a poorer signal: how long a queue takes to drain depends on what is
 /// in it.)
 fn shed(state: &AppState) -> Option<Answer> {
-    let waiting = state.db.waiting();
+    // The average first: one atomic load on every request; counting the waiting
+    // requests takes each pool's lock, so only when the average is over the bound.
     let delay = state.db.stats.queue_delay();
-    if waiting == 0 || delay <= state.config.pool_shed_wait {
+    if delay <= state.config.pool_shed_wait {
+        return None;
+    }
+    let waiting = state.db.waiting();
+    if waiting == 0 {
         return None;
     }
     let mut answer = Refusal::new(
@@ -189,6 +194,17 @@ fn shed(state: &AppState) -> Option<Answer> {
     Some(answer)
 }
 
+/// The first steps of every GraphQL request over HTTP: shed it if the server is
+/// saturated, then identify its caller.
+async fn admitted_caller(state: &AppState, req: &HttpRequest) -> Result<Option<Principal>, Answer> {
+    if let Some(busy) = shed(state) {
+        return Err(busy);
+    }
+    caller(state, req)
+        .await
+        .map_err(|refusal| refusal.answer(state))
+}
+
 /// POST /graphql: one operation or a batch, as `application/json`.
 pub async fn post(
     state: web::Data<AppState>,
@@ -196,12 +212,9 @@ pub async fn post(
     payload: web::Payload,
 ) -> HttpResponse {
     let response = observed(&state, async |operation: &mut Operation| {
-        if let Some(busy) = shed(&state) {
-            return busy;
-        }
-        let principal = match caller(&state, &req).await {
+        let principal = match admitted_caller(&state, &req).await {
             Ok(p) => p,
-            Err(refusal) => return refusal.answer(&state),
+            Err(answer) => return answer,
         };
         match read_post(&state, &req, payload).await {
             Ok(batch) => execute(&state, batch, false, principal, client_ip(&req), operation).await,
@@ -290,12 +303,9 @@ pub async fn get(
 ) -> HttpResponse {
     let keyed = req.headers().contains_key(AUTHORIZATION);
     let response = observed(&state, async |operation: &mut Operation| {
-        if let Some(busy) = shed(&state) {
-            return busy;
-        }
-        let principal = match caller(&state, &req).await {
+        let principal = match admitted_caller(&state, &req).await {
             Ok(p) => p,
-            Err(refusal) => return refusal.answer(&state),
+            Err(answer) => return answer,
         };
         let request = match get_request(params.into_inner()) {
             Ok(request) => request,
