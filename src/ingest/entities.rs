@@ -182,6 +182,17 @@ fn quoted_titles(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Nouns for a body that an appositive name can follow ("a rights group, X,").
+fn is_group_noun(word: &str) -> bool {
+    in_list!(
+        "\
+        group organization organisation association coalition union movement charity company \
+        firm startup network campaign alliance federation body collective foundation \
+        nonprofit cooperative",
+        word,
+    )
+}
+
 /// Heads of bodies posted abroad, named with the city or country they sit in.
 fn is_post_head(word: &str) -> bool {
     matches!(
@@ -339,7 +350,7 @@ fn gender_of(word: &str) -> Option<Gender> {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct OrgCand {
     /// Grouping key: lexicon row, or the name without a leading country.
     key: String,
@@ -356,6 +367,10 @@ struct OrgCand {
 }
 
 fn org_kind_of(tokens: &[&str]) -> OrgKind {
+    // "Huaxia News Service", "Kaigan News Agency": a news service is media.
+    if tokens.iter().any(|t| matches!(*t, "News" | "Broadcasting")) {
+        return OrgKind::Media;
+    }
     tokens
         .iter()
         .rev()
@@ -493,6 +508,31 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         false
     });
     orgs_c.extend(short_forms);
+    // "Higashi Kanto Electric" beside "Higashi Kanto Electric Power Co., Inc.": a company's
+    // name without its last words is the same company.
+    let companies: Vec<(String, String)> = orgs_c
+        .iter()
+        .filter(|o| o.kind == OrgKind::Company)
+        .map(|o| (format!("{} ", o.surface), o.key.clone()))
+        .collect();
+    let mut rekey: HashMap<String, String> = HashMap::new();
+    for o in &orgs_c {
+        if o.from_lexicon || o.acronym.is_some() || !o.surface.contains(' ') {
+            continue;
+        }
+        let short = format!("{} ", o.surface);
+        if let Some((_, key)) = companies.iter().find(|(full, key)| {
+            full.len() > short.len() && full.starts_with(&short) && *key != o.key
+        }) {
+            rekey.insert(o.key.clone(), key.clone());
+        }
+    }
+    // Its other names ("known as ...") follow it.
+    for o in &mut orgs_c {
+        if let Some(key) = rekey.get(&o.key) {
+            o.key.clone_from(key);
+        }
+    }
     if !known.is_empty() {
         known_orgs(known, &all_tokens, &covered_all, &mut people_c, &mut orgs_c);
     }
@@ -607,6 +647,11 @@ fn scan_runs<'a>(
         // "Ministry of Foreign Affairs" or "State Councilor and Minister".
         let start = i;
         let mut end = i + 1;
+        // "a student group, Voices for School Freedom, collected": a name set off after a
+        // noun for a body is that body's, whatever its words.
+        let appositive = i >= 2
+            && matches!(toks[i - 1].text, "," | "called" | "named")
+            && is_group_noun(toks[i - 2].text);
         while end < toks.len() && !covered[end] {
             let t = toks[end].text;
             if is_cap(t) && t.chars().any(char::is_alphabetic) {
@@ -617,8 +662,20 @@ fn scan_runs<'a>(
                 && !covered.get(end + 1).copied().unwrap_or(true);
             let prev = toks[end - 1].text;
             let joins = match t {
+                "of" | "for" | "and" if appositive => next_cap,
+                "the" if appositive => matches!(prev, "for" | "of") && next_cap,
                 "of" | "for" => {
-                    next_cap
+                    // "Ministry of the Environment": "of the" inside a body's name.
+                    let the_cap = t == "of"
+                        && ORG_HEADS.contains_key(prev)
+                        && toks.get(end + 1).is_some_and(|n| n.text == "the")
+                        && toks.get(end + 2).is_some_and(|n| is_cap(n.text))
+                        && !covered.get(end + 2).copied().unwrap_or(true);
+                    // "Minami Rail Systems Co., Ltd. of Kobe": a legal form ends the name.
+                    let legal_form =
+                        prev.ends_with('.') || matches!(prev, "GmbH" | "AG" | "LLC" | "PLC");
+                    (next_cap || the_cap)
+                        && !legal_form
                         && (ORG_HEADS.contains_key(prev)
                             || TITLE_HEADS.contains(prev)
                             || prev == "Minister"
@@ -636,7 +693,23 @@ fn scan_runs<'a>(
                         && !toks[start..end].iter().any(|x| x.text == "in")
                 }
                 "and" => {
-                    next_cap
+                    // "the Fire and Disaster Management Agency": after "the", two short
+                    // capitalized parts joined by "and" before a body's head are one name.
+                    let the_before =
+                        toks[start].text == "The" || (start > 0 && toks[start - 1].text == "the");
+                    let head_ahead = toks[end + 1..]
+                        .iter()
+                        .take(4)
+                        .take_while(|n| is_cap(n.text))
+                        .last()
+                        .is_some_and(|n| ORG_HEADS.contains_key(n.text));
+                    let both = the_before
+                        && head_ahead
+                        && end - start <= 3
+                        && !toks[start..end]
+                            .iter()
+                            .any(|x| ORG_HEADS.contains_key(x.text));
+                    both || next_cap
                         && (TITLE_HEADS.contains(prev)
                             && toks.get(end + 1).is_some_and(|n| is_title_word(n.text))
                             || toks[start..end].iter().any(|x| x.text == "of"))
@@ -674,8 +747,100 @@ fn scan_runs<'a>(
             end -= 1;
         }
         i = end;
+        if appositive
+            && toks
+                .get(end)
+                .is_some_and(|t| matches!(t.text, "," | "(" | "."))
+            && !toks[start..end]
+                .iter()
+                .any(|t| is_title_word(t.text) && !ORG_HEADS.contains_key(t.text))
+        {
+            let words: Vec<&str> = toks[start..end].iter().map(|t| t.text).collect();
+            let (key, country) = org_key(toks, start, &words);
+            let (from, to) = (toks[start].start, toks[end - 1].end);
+            orgs.push(OrgCand {
+                key,
+                surface: text[from..to].to_owned(),
+                acronym: None,
+                kind: org_kind_of(&words),
+                country,
+                paragraph: p,
+                start: from,
+                end: to,
+                from_lexicon: false,
+                known_name: None,
+            });
+            for c in &mut covered[start..end] {
+                *c = true;
+            }
+            continue;
+        }
+        let before = orgs.len();
         classify_run(p, text, toks, covered, start, end, people, orgs, acronyms);
+        // "Higashi Kanto Electric, known as Higashi Den,": the other name is the same body's.
+        if orgs.len() > before
+            && let Some(org) = orgs.last().filter(|o| o.end == toks[end - 1].end).cloned()
+        {
+            let mut j = end;
+            if toks.get(j).is_some_and(|t| matches!(t.text, "," | "(")) {
+                j += 1;
+            }
+            if toks.get(j).is_some_and(|t| t.text == "also") {
+                j += 1;
+            }
+            if toks.get(j).is_some_and(|t| t.text == "known")
+                && toks.get(j + 1).is_some_and(|t| t.text == "as")
+            {
+                let from = j + 2;
+                let mut to = from;
+                while toks.get(to).is_some_and(|t| is_cap(t.text)) && !covered[to] && to - from < 5
+                {
+                    to += 1;
+                }
+                if to > from {
+                    let (s0, e0) = (toks[from].start, toks[to - 1].end);
+                    let alias = OrgCand {
+                        surface: text[s0..e0].to_owned(),
+                        acronym: None,
+                        paragraph: p,
+                        start: s0,
+                        end: e0,
+                        ..org
+                    };
+                    orgs.push(alias);
+                    for c in &mut covered[from..to] {
+                        *c = true;
+                    }
+                    i = to;
+                }
+            }
+        }
     }
+}
+
+/// The grouping key of an organization named by `org_words` (the run's words from token
+/// `start`) and its country: "Japan's Defense Ministry" and "Defense Ministry" group together.
+fn org_key(toks: &[Tok<'_>], start: usize, org_words: &[&str]) -> (String, Option<String>) {
+    // "Japan's Defense Ministry": the country is the possessive before the name.
+    let mut country = org_words
+        .first()
+        .and_then(|w| country_of(w))
+        .map(str::to_owned);
+    if country.is_none() && start >= 2 && matches!(toks[start - 1].text, "’s" | "'s") {
+        country = country_of(toks[start - 2].text).map(str::to_owned);
+    }
+    let stripped = if org_words.len() > 2
+        && (NATIONALITIES.contains(org_words[0]) || PLACES.contains(org_words[0]))
+        && org_words[1] != "Communist"
+    {
+        org_words[1..].join(" ")
+    } else {
+        org_words.join(" ")
+    };
+    (
+        format!("{stripped}|{}", country.as_deref().unwrap_or("")),
+        country,
+    )
 }
 
 #[expect(
@@ -764,23 +929,7 @@ fn classify_run<'a>(
         }
         let name_end = toks[end - 1].end;
         let name = &text[name_start..name_end];
-        // "Japan's Defense Ministry": the country is the possessive before the name.
-        let mut country = org_words
-            .first()
-            .and_then(|w| country_of(w))
-            .map(str::to_owned);
-        if country.is_none() && start >= 2 && matches!(toks[start - 1].text, "’s" | "'s") {
-            country = country_of(toks[start - 2].text).map(str::to_owned);
-        }
-        let stripped = if org_words.len() > 2
-            && (NATIONALITIES.contains(org_words[0]) || PLACES.contains(org_words[0]))
-            && org_words[1] != "Communist"
-        {
-            org_words[1..].join(" ")
-        } else {
-            org_words.join(" ")
-        };
-        let mut key = format!("{stripped}|{}", country.as_deref().unwrap_or(""));
+        let (mut key, country) = org_key(toks, start, org_words);
         // "Kita no Kaze Energy" after "Kita no Kaze Energy Co., Ltd.": the same company.
         if particle
             && let Some(full) = orgs
@@ -844,6 +993,29 @@ fn classify_run<'a>(
     }
     if n1 == n0 {
         return;
+    }
+    // "European Commission Executive Vice-President Ingrid Vestergaard", "Bank of Japan
+    // Governor ...": the body named in a title all in capitals is an organization too.
+    if let Some(k) = (s..n0).find(|&k| ORG_HEADS.contains_key(words[k]))
+        && let Some(t) =
+            (k + 1..n0).find(|&t| is_title_word(words[t]) && !ORG_HEADS.contains_key(words[t]))
+        && t - s >= 2
+    {
+        let org_words = &words[s..t];
+        let (key, country) = org_key(toks, start + s, org_words);
+        let (from, to) = (toks[start + s].start, toks[start + t - 1].end);
+        orgs.push(OrgCand {
+            key,
+            surface: text[from..to].to_owned(),
+            acronym: None,
+            kind: org_kind_of(org_words),
+            country,
+            paragraph: p,
+            start: from,
+            end: to,
+            from_lexicon: false,
+            known_name: None,
+        });
     }
     let name_toks = &toks[start + n0..start + n1];
     let first_here = people

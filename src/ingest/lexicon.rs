@@ -177,6 +177,8 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Commission", Government),
         ("Committee", Government),
         ("Office", Government),
+        // "National Weather Service"; "Huaxia News Service" is media by its first head.
+        ("Service", Government),
         ("Bureau", Government),
         ("Department", Government),
         ("Secretariat", Government),

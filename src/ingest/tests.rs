@@ -1144,3 +1144,44 @@ fn a_short_company_name_is_not_a_person() {
         pairs(&[("We expect a better year,", "Norvex Inc.")])
     );
 }
+
+#[test]
+fn bodies_named_with_of_the_and_two_parts_or_inside_a_title_stay_whole() {
+    let (people, orgs, _) = extracted(
+        "The Ministry of the Interior and the Consulate of the Kingdom of Norway in Osaka \
+         met on Monday. The Coast and Harbor Safety Agency said ferries stopped. Ito Kenji briefed \
+         the Budget and Audit Committee of the House of Councillors. Nordic Council Deputy \
+         Secretary Lena Holm spoke, and Tosa Ferry Co., Ltd. of Kochi cancelled trips.",
+    );
+    assert_eq!(people, ["Ito Kenji", "Lena Holm"]);
+    assert_eq!(
+        orgs,
+        [
+            "Ministry of the Interior",
+            "Consulate of the Kingdom of Norway in Osaka",
+            "Coast and Harbor Safety Agency",
+            "Budget and Audit Committee",
+            "House of Councillors",
+            "Nordic Council",
+            "Tosa Ferry Co., Ltd.",
+        ]
+    );
+}
+
+#[test]
+fn an_appositive_after_a_group_noun_and_a_known_as_name_are_the_body_s() {
+    let (people, orgs, _) = extracted(
+        "Minato Gas Co., Inc. raised prices. Minato Gas, known as Minagas, said demand fell. \
+         A parents' group, Friends of Kamo Library, collected signatures. The Tango Wire \
+         Service carried the statement.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(
+        orgs,
+        [
+            "Minato Gas Co., Inc.",
+            "Friends of Kamo Library",
+            "Tango Wire Service"
+        ]
+    );
+}
