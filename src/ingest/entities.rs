@@ -1056,7 +1056,9 @@ fn classify_run<'a>(
         in_list!(
             "\
         exercise exercises drill drills operation summit talks incident project plan \
-        initiative system missile missiles program strategy doctrine typhoon era",
+        initiative system missile missiles program strategy doctrine typhoon era station \
+        airport port bridge hospital park street avenue district terminal stadium market \
+        temple shrine campus",
             w,
         )
     });

@@ -61,7 +61,7 @@ static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     let determiners =
         r"[Aa]n?|[Oo]ne|[Aa]nother|[Ss]ome|[Ss]everal|[Tt]wo|[Tt]hree|[Mm]any|[Mm]ultiple";
     regex(&format!(
-        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,\s*who\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:(?:also|have|has|had)\s+){{0,2}}$"
+        r"(?:^|[\s,])((?:(?:{SOURCE_QUALIFIERS})\s+){{0,2}}(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Rr]esidents|[Dd]iplomats|[Oo]bservers|[Ll]awmakers){SOURCE_PLACE}|(?:{determiners})\s+(?:[\p{{L}}\-’']+\s+){{0,6}}?(?:{SOURCE_NOUNS}){SOURCE_PLACE}(?:\s*,?\s*who\s[^,“”\x22]{{1,60}}|\s*,\s*(?:speaking|asking|requesting|declining|citing)\s[^,“”\x22]{{1,60}})?)\s*,?\s*(?:(?:also|have|has|had)\s+){{0,2}}$"
     ))
 });
 static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?]\s+\p{Lu}"));
@@ -76,6 +76,13 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
+    )
+});
+
+/// "The Ambassador acknowledged the delays, stating": the subject opening the clause.
+static OPENING_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\s*(?:[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|commander|officer|paper|newspaper|ministry|agency|party|company))|(He|She))\s+\p{Ll}",
     )
 });
 
@@ -187,7 +194,9 @@ const DETERMINERS: &str = "the its their his her this these those our your so-ca
 const AFTER_SPEECH: &str = "and or but as in on at to for with by from over while when which \
     because after before during he she they said says according the a an was were is are if \
     since until though although adding saying told stressed its their his her our this that \
-    these those it them him us any all each every no";
+    these those it them him us any all each every no of concerning regarding about including \
+    between among under into through against within without toward towards across amid \
+    despite than like via";
 
 fn ends_with_determiner(gap: &str) -> bool {
     gap.split_whitespace()
@@ -221,8 +230,12 @@ fn word_before(text: &str, pos: usize) -> &str {
     w.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
-/// An unnamed source's description, cut before any verb the pattern ran into.
+/// An unnamed source's description, cut before any verb the pattern ran into and before an
+/// aside (", speaking on condition of anonymity").
 fn description(text: &str) -> String {
+    static ASIDE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"\s*,\s*(?:speaking|asking|requesting|declining|citing)\s"));
+    let text = ASIDE.find(text).map_or(text, |a| &text[..a.start()]);
     let mut end = text.len();
     let mut offset = 0;
     for word in text.split_inclusive(' ') {
@@ -264,6 +277,17 @@ fn is_connector(gap: &str) -> bool {
 /// Picks the subject among the mentions of a clause: the one nearest the verb that is not
 /// the object of a preposition, preferring people over organizations.
 fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Option<Target> {
+    subject_or_object_in(text, located, from, to).map(|(t, _)| t)
+}
+
+/// As [`subject_in`], and whether the pick is a subject (`false`: only objects of
+/// prepositions were there, "hosted by the Foundation").
+fn subject_or_object_in(
+    text: &str,
+    located: &[&Located],
+    from: usize,
+    to: usize,
+) -> Option<(Target, bool)> {
     let inside: Vec<&&Located> = located
         .iter()
         .filter(|l| l.start >= from && l.end <= to)
@@ -294,10 +318,10 @@ fn subject_in(text: &str, located: &[&Located], from: usize, to: usize) -> Optio
                     break;
                 }
             }
-            return Some(cands[pos].target);
+            return Some((cands[pos].target, true));
         }
     }
-    inside.first().map(|l| l.target)
+    inside.first().map(|l| (l.target, false))
 }
 
 /// The gender a pronoun gives (`he`, `her`), if any.
@@ -488,8 +512,32 @@ fn resolve_role(
             Target::Org(_) => None,
         })
     };
+    // "A spokesperson for the command, Maj. Carla Benson, said": the role set before a name.
+    let by_apposition = || {
+        located_before(entities, before).find_map(|l| {
+            let Target::Person(i) = l.target else {
+                return None;
+            };
+            let para = state.paragraphs.get(l.paragraph)?;
+            let mut from = l.outer_start.saturating_sub(80);
+            while !para.is_char_boundary(from) {
+                from -= 1;
+            }
+            let window = para.get(from..l.outer_start)?.trim_end();
+            let words: Vec<String> = window
+                .split_whitespace()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            (window.ends_with(',') && words.iter().any(|w| wanted.contains(&w.as_str())))
+                .then_some(Speaker::Person(i))
+        })
+    };
     let by_title = with_title(&|t: &str| t.contains(role.as_str()))
-        .or_else(|| with_title(&|t: &str| wanted.iter().any(|w| t.contains(w))));
+        .or_else(|| with_title(&|t: &str| wanted.iter().any(|w| t.contains(w))))
+        .or_else(by_apposition);
     // A role nobody in the article carries is an unnamed source, never a guessed person.
     by_title.or_else(|| Some(Speaker::Unnamed(format!("the {role}"))))
 }
@@ -514,10 +562,24 @@ fn speaker_of_clause(
             return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
         }
     }
-    if let Some(t) = subject_in(text, located, from, to) {
+    let subject = subject_or_object_in(text, located, from, to);
+    let pronoun = PRONOUN.captures(clause).and_then(|c| c.get(1));
+    // "Ms. Sato met Ito, and then she said": the person of the pronoun's gender in the clause.
+    if let Some(pronoun) = pronoun
+        && let Some(gender) = pronoun_gender(pronoun.as_str())
+        && let Some(l) = located.iter().rev().find(|l| {
+            l.start >= from
+                && l.end <= to
+                && matches!(l.target, Target::Person(i)
+                    if entities.genders.get(i).copied().flatten() == Some(gender))
+        })
+    {
+        return Some((to_speaker(l.target), 0.8));
+    }
+    if let Some((t, true)) = subject {
         return Some((to_speaker(t), 0.9));
     }
-    if let Some(pronoun) = PRONOUN.captures(clause).and_then(|c| c.get(1)) {
+    if let Some(pronoun) = pronoun {
         let gender = pronoun_gender(pronoun.as_str());
         let fits = |s: &Speaker| match s {
             Speaker::Person(i) => entities.gender_fits(*i, gender),
@@ -543,7 +605,35 @@ fn speaker_of_clause(
     if let Some(r) = ROLE.captures(clause).and_then(|c| c.get(1)) {
         return resolve_role(r.as_str(), entities, state, (p, to)).map(|s| (s, 0.6));
     }
+    // "Speaking at a seminar hosted by the Foundation, ...": only an object was there.
+    if let Some((t, false)) = subject {
+        return Some((to_speaker(t), 0.7));
+    }
     indefinite(clause).map(|d| (Speaker::Unnamed(d), 0.6))
+}
+
+/// The subject opening a clause whose verb is not the cue ("The Ambassador acknowledged
+/// the delays, stating ..."): a role or a pronoun.
+fn opening_subject(
+    clause: &str,
+    p: usize,
+    from: usize,
+    to: usize,
+    entities: &Entities,
+    state: &State<'_>,
+) -> Option<(Speaker, f32)> {
+    let c = OPENING_SUBJECT.captures(clause)?;
+    if let Some(role) = c.get(1) {
+        return resolve_role(role.as_str(), entities, state, (p, to)).map(|s| (s, 0.6));
+    }
+    let gender = c.get(2).and_then(|m| pronoun_gender(m.as_str()));
+    previous_subject(state.paragraphs, entities, p, from, gender)
+        .or_else(|| {
+            state
+                .last_person
+                .filter(|&i| entities.gender_fits(i, gender))
+        })
+        .map(|i| (Speaker::Person(i), 0.6))
 }
 
 /// "A 45-year-old woman living near the base": any short indefinite noun phrase.
@@ -599,6 +689,12 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             if quoted.trim().is_empty() || is_title_case_name(quoted) {
                 continue;
             }
+            // "aboard the “Namhae.”": a capitalized name after an article names a thing.
+            if is_title_case_name(quoted.trim_end_matches('.'))
+                && ends_with_determiner(&text[..m.open])
+            {
+                continue;
+            }
             let s_start = sentence_of(m.open);
             let lead_from = match &prev {
                 Some((close, sent, ..)) if *sent == s_start => *close,
@@ -621,6 +717,9 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             }
             let mut found: Option<(Speaker, Option<String>, f32, bool)> = None;
             let mut cue_object = false;
+            // Words in reported speech right after its cue ("said Seoul should build
+            // “future-oriented” relations"), not after an article.
+            let mut reported = false;
 
             // “A” and “B”: the second shares the first's attribution.
             if let Some((close, sent, sp, cue, frag)) = &prev
@@ -713,16 +812,48 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                             &state,
                         )
                     } else {
+                        // "X said that ..., adding that “...”", "X said ... and described it
+                        // as “...”": a participle or a second verb of the same subject speaks
+                        // for the subject of the first.
+                        let before_cue = lead[..cue.start()].trim_end();
+                        let joined = cue_text.ends_with("ing")
+                            || before_cue.ends_with(" and")
+                            || before_cue.ends_with(", and");
+                        // The sentence's first cue outside quotation marks.
+                        let sentence = &text[s_start..m.open];
+                        let first = LEAD_CUE
+                            .find_iter(sentence)
+                            .find(|c| {
+                                !sentence[..c.start()].ends_with('-')
+                                    && !marks
+                                        .iter()
+                                        .any(|q| (q.open..q.close).contains(&(s_start + c.start())))
+                            })
+                            .filter(|c| joined && s_start + c.start() < lead_from + cue.start());
+                        let (clause_from, clause_end) = match first {
+                            Some(c) => (s_start, s_start + c.start()),
+                            None => (lead_from, lead_from + cue.start()),
+                        };
+                        let lead_from = clause_from;
                         speaker_of_clause(
-                            text,
-                            p,
-                            lead_from,
-                            lead_from + cue.start(),
-                            &located,
-                            entities,
-                            &state,
+                            text, p, lead_from, clause_end, &located, entities, &state,
                         )
+                        .or_else(|| {
+                            joined
+                                .then(|| {
+                                    opening_subject(
+                                        &text[lead_from..clause_end],
+                                        p,
+                                        lead_from,
+                                        clause_end,
+                                        entities,
+                                        &state,
+                                    )
+                                })
+                                .flatten()
+                        })
                     };
+                    reported = embedded && !ends_with_determiner(gap);
                     if let Some((sp, conf)) = who {
                         let frag = !(gap.ends_with(',') || gap.ends_with(':'))
                             || quoted.starts_with(char::is_lowercase);
@@ -817,6 +948,34 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 }
             }
 
+            // “X said that ... . “Quoted sentence.”": a quoted sentence with no cue of its own
+            // right after a sentence of speech is that sentence's speaker's.
+            if found.is_none()
+                && prev.is_none()
+                && s_start > 0
+                && lead.trim().is_empty()
+                && quoted.starts_with(char::is_uppercase)
+                && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
+            {
+                let before = sentence_of(s_start - 1);
+                let sentence = &text[before..s_start];
+                if !sentence.contains(['“', '"'])
+                    && let Some(cue) = LEAD_CUE
+                        .find_iter(sentence)
+                        .find(|c| !sentence[..c.start()].ends_with('-'))
+                    && let Some((sp, _)) = speaker_of_clause(
+                        text,
+                        p,
+                        before,
+                        before + cue.start(),
+                        &located,
+                        entities,
+                        &state,
+                    )
+                {
+                    found = Some((sp, None, 0.5, false));
+                }
+            }
             // A full quoted sentence right after a quote of the same speaker continues it.
             let opens_paragraph = text[..m.open].trim().is_empty();
             if found.is_none()
@@ -833,7 +992,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 continue;
             };
             // “two-plus-two” talks: quoted words that modify the noun after them.
-            if words <= 2 && !cue_object && modifies_next(&text[m.close..]) {
+            if words <= 2 && !cue_object && !reported && modifies_next(&text[m.close..]) {
                 continue;
             }
             // Short quoted words with no speech cue right before them are names or scare quotes.
