@@ -193,6 +193,17 @@ fn is_group_noun(word: &str) -> bool {
     )
 }
 
+/// Nouns that name a kind of body right before its name ("broadcaster ATV").
+fn is_body_noun(word: &str) -> bool {
+    in_list!(
+        "\
+        broadcaster broadcasters newspaper daily tabloid carrier airline automaker carmaker \
+        retailer lender insurer regulator broker chipmaker shipbuilder shipper conglomerate \
+        supermarket utility",
+        word,
+    )
+}
+
 /// Heads of bodies posted abroad, named with the city or country they sit in.
 fn is_post_head(word: &str) -> bool {
     matches!(
@@ -649,9 +660,12 @@ fn scan_runs<'a>(
         let mut end = i + 1;
         // "a student group, Voices for School Freedom, collected": a name set off after a
         // noun for a body is that body's, whatever its words.
-        let appositive = i >= 2
-            && matches!(toks[i - 1].text, "," | "called" | "named")
-            && is_group_noun(toks[i - 2].text);
+        // "local broadcaster ATV", "the carrier Solaseed Air".
+        let after_body_noun = i >= 1 && is_body_noun(toks[i - 1].text);
+        let appositive = after_body_noun
+            || (i >= 2
+                && matches!(toks[i - 1].text, "," | "called" | "named")
+                && is_group_noun(toks[i - 2].text));
         while end < toks.len() && !covered[end] {
             let t = toks[end].text;
             if is_cap(t) && t.chars().any(char::is_alphabetic) {
@@ -712,7 +726,7 @@ fn scan_runs<'a>(
                     both || next_cap
                         && (TITLE_HEADS.contains(prev)
                             && toks.get(end + 1).is_some_and(|n| is_title_word(n.text))
-                            || toks[start..end].iter().any(|x| x.text == "of"))
+                            || toks[start..end].iter().any(|x| matches!(x.text, "of" | "for")))
                         // "... Affairs Wang Yi and Defense Minister ...": two people.
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
@@ -748,9 +762,10 @@ fn scan_runs<'a>(
         }
         i = end;
         if appositive
-            && toks
-                .get(end)
-                .is_some_and(|t| matches!(t.text, "," | "(" | "."))
+            && (after_body_noun
+                || toks
+                    .get(end)
+                    .is_some_and(|t| matches!(t.text, "," | "(" | ".")))
             && !toks[start..end]
                 .iter()
                 .any(|t| is_title_word(t.text) && !ORG_HEADS.contains_key(t.text))
@@ -872,12 +887,26 @@ fn classify_run<'a>(
     if cabinet(p, text, toks, covered, start, end, orgs) {
         return;
     }
-    // Drop leading sentence words ("The", "In", "According").
+    // Drop leading sentence words ("The", "In", "According"). Inside a sentence, a run
+    // ending in a body's head keeps its words ("a researcher at Can Tho University"), all
+    // but an article, a month or a day.
+    let inside_sentence = start > 0
+        && !matches!(
+            toks[start - 1].text,
+            "." | "“" | "\"" | "!" | "?" | "(" | "—" | ":" | "-" | "–"
+        );
+    let keeps_words = inside_sentence && ORG_HEADS.contains_key(last);
     let mut s = 0;
     while s < words.len()
         && COMMON_CAPITALIZED.contains(words[s])
         && !is_title_word(words[s])
         && !NATIONALITIES.contains(words[s])
+        && (!keeps_words
+            || in_list!(
+                "The A An January February March April May June July August September October \
+                 November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+                words[s],
+            ))
     {
         s += 1;
     }
