@@ -1261,3 +1261,14 @@ fn a_quoted_sentence_after_a_sentence_of_speech_is_its_speaker_s() {
         ])
     );
 }
+
+#[test]
+fn an_article_written_as_json_reads_back_the_same() {
+    // `examples/synth_ndjson.rs` writes generated articles this way for the NDJSON load path.
+    for index in 0..20 {
+        let generated = crate::synth::generate(1, index);
+        let article = parse_print(&generated.text).unwrap();
+        let line = serde_json::to_string(&article).unwrap();
+        assert_eq!(parse_json(&line).unwrap(), article, "article {index}");
+    }
+}
