@@ -939,8 +939,16 @@ fn classify_run<'a>(
         && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);
     // Only a company's name keeps a particle inside (see `scan_runs`).
     let particle = words.contains(&"no");
-    let org_head =
-        ORG_HEADS.contains_key(last) || head_of || head_in || head_then_place || particle;
+    // "the Fukushima Minpo newspaper": a name right before a noun for its kind.
+    let kind_after = toks
+        .get(end)
+        .is_some_and(|t| is_body_noun(t.text) || matches!(t.text, "magazine" | "paper"));
+    let org_head = ORG_HEADS.contains_key(last)
+        || head_of
+        || head_in
+        || head_then_place
+        || particle
+        || kind_after;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {

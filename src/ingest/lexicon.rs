@@ -34,6 +34,10 @@ pub static PLACES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         Okayama Ehime Kochi Tokushima Kagawa Wakayama Mie Gifu Toyama Iwate Miyagi Yamanashi \
         Shinjuku Nagatacho Kasumigaseki Ichigaya Zhongnanhai Vladivostok Sakhalin Spain \
         Netherlands Sweden Finland Norway Denmark Switzerland Austria Hungary Romania Greece \
+        Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Idaho \
+        Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan \
+        Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon \
+        Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming \
         Brazil Mexico Argentina Chile Peru Cuba Venezuela Nigeria Kenya Ethiopia Qatar Kuwait \
         Jordan Lebanon Gaza Palestine Yemen Libya Sudan Bangladesh Nepal Sri Lanka Zealand New \
         York Fiji Palau Solomon Tonga Kazakhstan Uzbekistan Georgia Armenia Azerbaijan Lithuania \

@@ -53,7 +53,7 @@ const SOURCE_QUALIFIERS: &str = r"[Gg]overnment|[Ss]enior|[Mm]inistry|[Pp]arty|[
     |[Rr]uling|[Oo]pposition|[Pp]olice|[Pp]refectural|[Ll]ocal";
 
 /// "in Beijing", "close to the prime minister": where a source sits.
-const SOURCE_PLACE: &str = r"(?:\s+(?:in|at|from|of|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,80}?)?";
+const SOURCE_PLACE: &str = r"(?:\s+(?:in|at|from|of|for|close to|familiar with|with|involved in|within|on)\s+[^,.;:“”\x22]{1,80}?)?";
 
 static LEAD_CUE: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"\b(?:{})\b", CUES.join("|"))));
 static TAIL_CUE: LazyLock<Regex> = LazyLock::new(|| LEAD_CUE.clone());
