@@ -199,7 +199,7 @@ fn is_body_noun(word: &str) -> bool {
         "\
         broadcaster broadcasters newspaper daily tabloid carrier airline automaker carmaker \
         retailer lender insurer regulator broker chipmaker shipbuilder shipper conglomerate \
-        supermarket utility",
+        supermarket utility journal magazine",
         word,
     )
 }
@@ -426,22 +426,38 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             if FACILITY_AFTER.is_match(&text[m.end()..]) {
                 continue;
             }
+            // "United Nations Environment Programme": a longer body's name goes on.
+            let ahead: Vec<&str> = text[m.end()..]
+                .split_whitespace()
+                .take(4)
+                .map(|w| w.trim_end_matches([',', '.', ';', ':']))
+                .take_while(|w| is_cap(w))
+                .collect();
+            if ahead.last().is_some_and(|w| ORG_HEADS.contains_key(w)) {
+                continue;
+            }
+            // "the U.S. State Department": the country written before the name is part of it.
+            let start = if text[..m.start()].ends_with("U.S. ") {
+                m.start() - "U.S. ".len()
+            } else {
+                m.start()
+            };
             let Some(known) = KNOWN_ORGS.get(row) else {
                 continue;
             };
             for (i, t) in toks.iter().enumerate() {
-                if t.start >= m.start() && t.end <= m.end() {
+                if t.start >= start && t.end <= m.end() {
                     covered[i] = true;
                 }
             }
             orgs_c.push(OrgCand {
                 key: format!("#{row}"),
-                surface: m.as_str().to_owned(),
+                surface: text[start..m.end()].to_owned(),
                 acronym: known.acronym.map(str::to_owned),
                 kind: known.kind,
                 country: known.country.map(str::to_owned),
                 paragraph: p,
-                start: m.start(),
+                start,
                 end: m.end(),
                 from_lexicon: true,
                 known_name: None,
@@ -923,7 +939,12 @@ fn classify_run<'a>(
     let head_of = words
         .windows(2)
         .any(|w| ORG_HEADS.contains_key(w[0]) && (w[1] == "of" || w[1] == "for"));
-    if NON_ENTITY_HEADS.contains(last) && !head_of {
+    // "the Artemis Programme" is a project; "the World Food Programme" a body.
+    let un_programme = last == "Programme"
+        && words
+            .iter()
+            .any(|w| matches!(*w, "Nations" | "UN" | "U.N." | "World"));
+    if NON_ENTITY_HEADS.contains(last) && !head_of && !un_programme {
         return;
     }
     // "the French Embassy in Seoul": a post named with its place.

@@ -97,6 +97,7 @@ pub static TITLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         Mayor mayor Ambassador ambassador Secretary secretary Secretary-General Councilor \
         Councillor Chairman chairman Chairwoman Chairperson Chair Spokesperson spokesperson \
         Spokesman spokesman Spokeswoman spokeswoman Director director Director-General Commander \
+        Commodore \
         commander Chief chief Speaker Senator Sen. Rep. Representative Envoy envoy Emperor \
         Empress King Queen Prince Princess Chancellor Gen. General Lt. Col. Maj. Capt. Adm. Cmdr. Cdr. \
         Admiral Sgt. Cpl. Gov. Dr. Prof. Professor professor PM FM Justice Judge Vice-President \
@@ -257,6 +258,13 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Aerospace", Company),
         ("Robotics", Company),
         ("Technologies", Company),
+        ("Partners", Company),
+        ("Capital", Company),
+        ("Ventures", Company),
+        ("Consulting", Company),
+        ("Fund", Other),
+        // "United Nations Environment Programme", "World Food Programme".
+        ("Programme", Other),
         ("Association", Other),
         ("Federation", Other),
         ("Union", Other),

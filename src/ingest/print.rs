@@ -296,6 +296,11 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
     flush(&mut current, &mut paragraphs);
 
     article.dateline = paragraphs.first().and_then(|p| dateline_of(p));
+    // "Minato Daily" above the dateline and again on the `Source:` line is the outlet's
+    // credit, not a headline.
+    if source_line.as_deref() == Some(article.title.trim()) {
+        article.title.clear();
+    }
     if article.publication.is_none() {
         article.publication = source_line;
     }

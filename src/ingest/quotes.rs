@@ -609,7 +609,29 @@ fn speaker_of_clause(
     if let Some((t, false)) = subject {
         return Some((to_speaker(t), 0.7));
     }
-    indefinite(clause).map(|d| (Speaker::Unnamed(d), 0.6))
+    indefinite(clause)
+        .or_else(|| group(clause))
+        .map(|d| (Speaker::Unnamed(d), 0.6))
+}
+
+/// "China’s embassy in Manila", "The selection committee": a body named by a description
+/// with a possessive or "the", the subject of the last part of the clause.
+fn group(clause: &str) -> Option<String> {
+    static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"^((?:\p{Lu}[\p{L}.\-]*’s|\p{Lu}[\p{L}.\-]*'s|[Tt]he|[Ii]ts|[Tt]heir)\s+\p{Ll}[^,;:“”\x22]{1,60})$",
+        )
+    });
+    let last = clause.rsplit(',').map(str::trim).find(|s| !s.is_empty())?;
+    let phrase = GROUP.captures(last.trim_end_matches('.'))?.get(1)?.as_str();
+    let verbish = phrase.split_whitespace().any(|w| {
+        in_list!(
+            "was were is are had has have been be would will could should may might can did \
+             does do not",
+            w,
+        ) || is_speech_verb(w)
+    });
+    (!verbish && phrase.split_whitespace().count() <= 8).then(|| phrase.to_owned())
 }
 
 /// The subject opening a clause whose verb is not the cue ("The Ambassador acknowledged
@@ -721,12 +743,20 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             // “future-oriented” relations"), not after an article.
             let mut reported = false;
 
-            // “A” and “B”: the second shares the first's attribution.
+            // “A” and “B”: the second shares the first's attribution; so does a fragment
+            // later in the same sentence with no cue of its own ("said the boat had
+            // “intruded” and that the crew had acted “with restraint.”").
             if let Some((close, sent, sp, cue, frag)) = &prev
                 && *sent == s_start
-                && is_connector(text[*close..m.open].trim())
             {
-                found = Some((sp.clone(), cue.clone(), 0.85, *frag));
+                let gap = text[*close..m.open].trim();
+                let same_clause = quoted.starts_with(char::is_lowercase)
+                    && gap.split_whitespace().count() <= 20
+                    && !gap.contains([';', '“', '"'])
+                    && !LEAD_CUE.is_match(gap);
+                if is_connector(gap) || same_clause {
+                    found = Some((sp.clone(), cue.clone(), 0.85, *frag || same_clause));
+                }
             }
 
             // Speaker before the quote: “X said, “...”, “X called for “...””.
