@@ -193,6 +193,16 @@ fn is_group_noun(word: &str) -> bool {
     )
 }
 
+/// People who work for a body, named before it ("an executive of X").
+fn is_staff_noun(word: &str) -> bool {
+    in_list!(
+        "\
+        executive executives official officials spokesperson spokesman spokeswoman employee \
+        employees staffer staffers director directors manager managers engineer engineers",
+        word,
+    )
+}
+
 /// Nouns that name a kind of body right before its name ("broadcaster ATV").
 fn is_body_noun(word: &str) -> bool {
     in_list!(
@@ -676,8 +686,13 @@ fn scan_runs<'a>(
         let mut end = i + 1;
         // "a student group, Voices for School Freedom, collected": a name set off after a
         // noun for a body is that body's, whatever its words.
-        // "local broadcaster ATV", "the carrier Solaseed Air".
-        let after_body_noun = i >= 1 && is_body_noun(toks[i - 1].text);
+        // "local broadcaster ATV", "the carrier Solaseed Air", "an executive of Sanyo
+        // Kaiun" (not a place: "a resident of Naha").
+        let after_body_noun = (i >= 1 && is_body_noun(toks[i - 1].text))
+            || (i >= 2
+                && matches!(toks[i - 1].text, "of" | "at")
+                && is_staff_noun(toks[i - 2].text)
+                && !PLACES.contains(toks[i].text));
         let appositive = after_body_noun
             || (i >= 2
                 && matches!(toks[i - 1].text, "," | "called" | "named")

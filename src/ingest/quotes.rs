@@ -33,7 +33,7 @@ const CUES: &[&str] = &[
     r"answered|indicated|claimed|complained|criticized|vowed|pledged|promised|reported",
     r"asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested",
     r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
-    r"asserting|arguing|stating|praised|praising",
+    r"asserting|arguing|stating|praised|praising|writing",
 ];
 
 /// Nouns that head an unnamed source's description ("a senior government official").
@@ -619,7 +619,7 @@ fn speaker_of_clause(
 fn group(clause: &str) -> Option<String> {
     static GROUP: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"^((?:\p{Lu}[\p{L}.\-]*’s|\p{Lu}[\p{L}.\-]*'s|[Tt]he|[Ii]ts|[Tt]heir)\s+\p{Ll}[^,;:“”\x22]{1,60})$",
+            r"^((?:\p{Lu}[\p{L}.\-]*’s|\p{Lu}[\p{L}.\-]*'s|[Tt]he|[Ii]ts|[Tt]heir)\s+\p{Ll}[^,;:“”\x22]{1,100})$",
         )
     });
     let last = clause.rsplit(',').map(str::trim).find(|s| !s.is_empty())?;
@@ -631,7 +631,7 @@ fn group(clause: &str) -> Option<String> {
             w,
         ) || is_speech_verb(w)
     });
-    (!verbish && phrase.split_whitespace().count() <= 8).then(|| phrase.to_owned())
+    (!verbish && phrase.split_whitespace().count() <= 14).then(|| phrase.to_owned())
 }
 
 /// The subject opening a clause whose verb is not the cue ("The Ambassador acknowledged
@@ -960,6 +960,8 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                                             })
                                             .map(|s| (s, 0.6))
                                     })
+                                    // "said the head of a parts maker in Guanajuato".
+                                    .or_else(|| group(phrase).map(|d| (Speaker::Unnamed(d), 0.5)))
                             })
                     });
                     if let Some((sp, conf)) = who {
