@@ -696,7 +696,7 @@ fn scan_runs<'a>(
         let appositive = after_body_noun
             || (i >= 2
                 && matches!(toks[i - 1].text, "," | "called" | "named")
-                && is_group_noun(toks[i - 2].text));
+                && (is_group_noun(toks[i - 2].text) || is_body_noun(toks[i - 2].text)));
         while end < toks.len() && !covered[end] {
             let t = toks[end].text;
             if is_cap(t) && t.chars().any(char::is_alphabetic) {
@@ -799,7 +799,7 @@ fn scan_runs<'a>(
                     .is_some_and(|t| matches!(t.text, "," | "(" | ".")))
             && !toks[start..end]
                 .iter()
-                .any(|t| is_title_word(t.text) && !ORG_HEADS.contains_key(t.text))
+                .any(|t| TITLE_HEADS.contains(t.text) && !ORG_HEADS.contains_key(t.text))
         {
             let words: Vec<&str> = toks[start..end].iter().map(|t| t.text).collect();
             let (key, country) = org_key(toks, start, &words);
@@ -926,7 +926,9 @@ fn classify_run<'a>(
             toks[start - 1].text,
             "." | "“" | "\"" | "!" | "?" | "(" | "—" | ":" | "-" | "–"
         );
-    let keeps_words = inside_sentence && ORG_HEADS.contains_key(last);
+    // "spokesman He Yadong": after a title, a name may start with a common word.
+    let after_title = start > 0 && TITLE_HEADS.contains(toks[start - 1].text) && words.len() >= 2;
+    let keeps_words = inside_sentence && (ORG_HEADS.contains_key(last) || after_title);
     let mut s = 0;
     while s < words.len()
         && COMMON_CAPITALIZED.contains(words[s])
@@ -990,7 +992,13 @@ fn classify_run<'a>(
     if org_words.iter().all(|w| PLACES.contains(w)) {
         return;
     }
+    // "the Senate", "Congress", "the Navy": a chamber or a service named by its head alone.
+    let the_before = s > 0 || (start > 0 && matches!(toks[start - 1].text, "the" | "The"));
+    let lone_body = org_words.len() == 1
+        && (in_list!("Senate Congress Parliament Legislature", org_words[0])
+            || (the_before && in_list!("Navy Army", org_words[0])));
     if (org_head && org_words.len() >= 2)
+        || lone_body
         || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
     {
         let mut name_start = toks[start + s].start;
@@ -1057,10 +1065,17 @@ fn classify_run<'a>(
     {
         n0 = h + 1;
     }
-    while n0 < words.len() && !name_like(words[n0]) {
+    while n0 < words.len()
+        && !name_like(words[n0])
+        && !(after_title && n0 == s && words.get(n0 + 1).is_some_and(|w| name_like(w)))
+    {
         n0 += 1;
     }
     let mut n1 = n0;
+    if n0 < words.len() && !name_like(words[n0]) {
+        // The common word opening a name after a title ("He" of "He Yadong").
+        n1 += 1;
+    }
     while n1 < words.len() && name_like(words[n1]) && n1 - n0 < 4 {
         n1 += 1;
     }
