@@ -732,8 +732,8 @@ fn hand_annotated_articles_score_above_their_floor() {
     assert!(score.articles >= 40, "{score:?}");
     // The measured scores rounded down (see README): a drop is a regression.
     for (what, counts, floor) in [
-        ("people", score.people, 0.97),
-        ("organizations", score.organizations, 0.97),
+        ("people", score.people, 0.98),
+        ("organizations", score.organizations, 0.98),
         ("quotes", score.quotes, 0.99),
         ("attribution", score.attribution, 0.98),
     ] {
