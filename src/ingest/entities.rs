@@ -801,21 +801,7 @@ fn scan_runs<'a>(
                 .iter()
                 .any(|t| TITLE_HEADS.contains(t.text) && !ORG_HEADS.contains_key(t.text))
         {
-            let words: Vec<&str> = toks[start..end].iter().map(|t| t.text).collect();
-            let (key, country) = org_key(toks, start, &words);
-            let (from, to) = (toks[start].start, toks[end - 1].end);
-            orgs.push(OrgCand {
-                key,
-                surface: text[from..to].to_owned(),
-                acronym: None,
-                kind: org_kind_of(&words),
-                country,
-                paragraph: p,
-                start: from,
-                end: to,
-                from_lexicon: false,
-                known_name: None,
-            });
+            orgs.push(phrase_org(p, text, toks, start, end));
             for c in &mut covered[start..end] {
                 *c = true;
             }
@@ -861,6 +847,25 @@ fn scan_runs<'a>(
                 }
             }
         }
+    }
+}
+
+/// The organization named by tokens `first..end` of paragraph `p`, as written.
+fn phrase_org(p: usize, text: &str, toks: &[Tok<'_>], first: usize, end: usize) -> OrgCand {
+    let words: Vec<&str> = toks[first..end].iter().map(|t| t.text).collect();
+    let (key, country) = org_key(toks, first, &words);
+    let (from, to) = (toks[first].start, toks[end - 1].end);
+    OrgCand {
+        key,
+        surface: text[from..to].to_owned(),
+        acronym: None,
+        kind: org_kind_of(&words),
+        country,
+        paragraph: p,
+        start: from,
+        end: to,
+        from_lexicon: false,
+        known_name: None,
     }
 }
 
@@ -1089,21 +1094,7 @@ fn classify_run<'a>(
             (k + 1..n0).find(|&t| is_title_word(words[t]) && !ORG_HEADS.contains_key(words[t]))
         && t - s >= 2
     {
-        let org_words = &words[s..t];
-        let (key, country) = org_key(toks, start + s, org_words);
-        let (from, to) = (toks[start + s].start, toks[start + t - 1].end);
-        orgs.push(OrgCand {
-            key,
-            surface: text[from..to].to_owned(),
-            acronym: None,
-            kind: org_kind_of(org_words),
-            country,
-            paragraph: p,
-            start: from,
-            end: to,
-            from_lexicon: false,
-            known_name: None,
-        });
+        orgs.push(phrase_org(p, text, toks, start + s, start + t));
     }
     let name_toks = &toks[start + n0..start + n1];
     let first_here = people
