@@ -209,7 +209,7 @@ fn is_body_noun(word: &str) -> bool {
         "\
         broadcaster broadcasters newspaper daily tabloid carrier airline automaker carmaker \
         retailer lender insurer regulator broker chipmaker shipbuilder shipper conglomerate \
-        supermarket utility journal magazine",
+        supermarket utility journal magazine maker makers manufacturer supplier firm startup",
         word,
     )
 }
@@ -446,14 +446,38 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             if ahead.last().is_some_and(|w| ORG_HEADS.contains_key(w)) {
                 continue;
             }
-            // "the U.S. State Department": the country written before the name is part of it.
-            let start = if text[..m.start()].ends_with("U.S. ") {
-                m.start() - "U.S. ".len()
-            } else {
-                m.start()
-            };
+            // "the CDPJ Diet Affairs Committee": a chamber's one word opening the name of one
+            // of its committees (a title may follow it).
+            if !m.as_str().contains(' ')
+                && KNOWN_ORGS
+                    .get(row)
+                    .is_some_and(|k| k.kind == OrgKind::Government && k.acronym.is_none())
+                && ahead.iter().take(3).any(|w| ORG_HEADS.contains_key(w))
+            {
+                continue;
+            }
             let Some(known) = KNOWN_ORGS.get(row) else {
                 continue;
+            };
+            // "the U.S. State Department": the country written before the name is part of it.
+            // "the Chinese Ministry of Foreign Affairs": a body every country has, named with
+            // its country, is that country's and not the one named alone.
+            let mut key = format!("#{row}");
+            let adjective = text[..m.start()]
+                .strip_suffix(' ')
+                .and_then(|b| b.rsplit(char::is_whitespace).next())
+                .filter(|w| {
+                    known.country.is_none()
+                        && known.kind == OrgKind::Government
+                        && NATIONALITIES.contains(w)
+                });
+            let start = if text[..m.start()].ends_with("U.S. ") {
+                m.start() - "U.S. ".len()
+            } else if let Some(adjective) = adjective {
+                key = format!("#{row}:{adjective}");
+                m.start() - adjective.len() - 1
+            } else {
+                m.start()
             };
             for (i, t) in toks.iter().enumerate() {
                 if t.start >= start && t.end <= m.end() {
@@ -461,7 +485,7 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                 }
             }
             orgs_c.push(OrgCand {
-                key: format!("#{row}"),
+                key,
                 surface: text[start..m.end()].to_owned(),
                 acronym: known.acronym.map(str::to_owned),
                 kind: known.kind,
@@ -676,7 +700,7 @@ fn scan_runs<'a>(
 ) {
     let mut i = 0;
     while i < toks.len() {
-        if covered[i] || !is_cap(toks[i].text) {
+        if covered[i] || !is_cap(toks[i].text) || is_place_modifier(toks[i].text) {
             i += 1;
             continue;
         }
@@ -699,7 +723,7 @@ fn scan_runs<'a>(
                 && (is_group_noun(toks[i - 2].text) || is_body_noun(toks[i - 2].text)));
         while end < toks.len() && !covered[end] {
             let t = toks[end].text;
-            if is_cap(t) && t.chars().any(char::is_alphabetic) {
+            if is_cap(t) && t.chars().any(char::is_alphabetic) && !is_place_modifier(t) {
                 end += 1;
                 continue;
             }
@@ -754,7 +778,14 @@ fn scan_runs<'a>(
                         && !toks[start..end]
                             .iter()
                             .any(|x| ORG_HEADS.contains_key(x.text));
-                    both || next_cap
+                    // The last portfolio of "Ministry of Oceans, Fisheries and Tourism".
+                    let portfolios = next_cap
+                        && toks[start..end]
+                            .iter()
+                            .position(|x| x.text == ",")
+                            .is_some_and(|c| portfolio_list(toks, start, start + c));
+                    both || portfolios
+                        || next_cap
                         && (TITLE_HEADS.contains(prev)
                             && toks.get(end + 1).is_some_and(|n| is_title_word(n.text))
                             || toks[start..end].iter().any(|x| matches!(x.text, "of" | "for")))
@@ -775,10 +806,11 @@ fn scan_runs<'a>(
                 }
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 "," => {
-                    matches!(prev, "Co." | "Corp.")
+                    (matches!(prev, "Co." | "Corp.")
                         && toks
                             .get(end + 1)
-                            .is_some_and(|n| matches!(n.text, "Ltd." | "Inc." | "Ltd" | "Inc"))
+                            .is_some_and(|n| matches!(n.text, "Ltd." | "Inc." | "Ltd" | "Inc")))
+                        || portfolio_list(toks, start, end)
                 }
                 _ => false,
             };
@@ -848,6 +880,52 @@ fn scan_runs<'a>(
             }
         }
     }
+}
+
+/// "Taipei-based", "state-run": a capitalized word that qualifies the name after it.
+fn is_place_modifier(word: &str) -> bool {
+    word.rsplit_once('-').is_some_and(|(_, tail)| {
+        in_list!(
+            "based led backed owned run funded affiliated linked controlled born",
+            tail,
+        )
+    })
+}
+
+/// "Ministry of Trade, Industry and Energy": at the comma at token `comma` of a run that
+/// began at `start`, whether the run is a body's head and "of" followed so far by
+/// capitalized words only, and the text goes on as a list of capitalized words closed by
+/// "and" and a last one (the portfolios of a ministry or a minister).
+fn portfolio_list(toks: &[Tok<'_>], start: usize, comma: usize) -> bool {
+    let Some(of) = toks[start..comma].iter().position(|t| t.text == "of") else {
+        return false;
+    };
+    let of = start + of;
+    if of == start
+        || !(ORG_HEADS.contains_key(toks[of - 1].text) || TITLE_HEADS.contains(toks[of - 1].text))
+        || !toks[of + 1..comma].iter().all(|t| is_cap(t.text))
+        || of + 1 == comma
+    {
+        return false;
+    }
+    let mut j = comma + 1;
+    let mut words = 0;
+    while let Some(t) = toks.get(j) {
+        if is_cap(t.text) && t.text.chars().all(char::is_alphabetic) {
+            words += 1;
+        } else if t.text == "," && words > 0 {
+            words = 0;
+        } else if t.text == "and" && words > 0 {
+            return toks.get(j + 1).is_some_and(|n| is_cap(n.text));
+        } else {
+            return false;
+        }
+        if j - comma > 12 {
+            return false;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// The organization named by tokens `first..end` of paragraph `p`, as written.
@@ -1002,8 +1080,13 @@ fn classify_run<'a>(
     let lone_body = org_words.len() == 1
         && (in_list!("Senate Congress Parliament Legislature", org_words[0])
             || (the_before && in_list!("Navy Army", org_words[0])));
+    // "PEN America", "NHK World": an acronym with a place or a reach is a body's name.
+    let acronym_place = org_words.len() == 2
+        && is_acronym(org_words[0])
+        && (PLACES.contains(org_words[1]) || in_list!("International World Global", org_words[1]));
     if (org_head && org_words.len() >= 2)
         || lone_body
+        || acronym_place
         || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
     {
         let mut name_start = toks[start + s].start;

@@ -258,6 +258,9 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Aerospace", Company),
         ("Robotics", Company),
         ("Technologies", Company),
+        ("Devices", Company),
+        ("Systems", Company),
+        ("Materials", Company),
         ("Partners", Company),
         ("Capital", Company),
         ("Ventures", Company),
@@ -507,6 +510,18 @@ The Washington Post;Washington Post||Media|United States
 The Wall Street Journal;Wall Street Journal||Media|United States
 Financial Times||Media|United Kingdom
 Bloomberg||Media|United States
+Goldman Sachs||Company|United States
+Morgan Stanley||Company|United States
+JPMorgan Chase;JPMorgan||Company|United States
+Citigroup||Company|United States
+Lazard||Company|United States
+BlackRock||Company|United States
+Nomura Holdings||Company|Japan
+Mizuho Financial Group||Company|Japan
+Deutsche Bank||Company|Germany
+HSBC||Company|United Kingdom
+Barclays||Company|United Kingdom
+Huawei||Company|China
 CNN||Media|United States
 BBC||Media|United Kingdom
 ";

@@ -33,7 +33,8 @@ const CUES: &[&str] = &[
     r"answered|indicated|claimed|complained|criticized|vowed|pledged|promised|reported",
     r"asked|underscored|acknowledged|admitted|revealed|suggested|demanded|requested",
     r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
-    r"asserting|arguing|stating|praised|praising|writing",
+    r"asserting|arguing|stating|praised|praising|writing|confirmed|conceded|disclosed",
+    r"cautioned|countered|lamented|alleged",
 ];
 
 /// Nouns that head an unnamed source's description ("a senior government official").
@@ -75,14 +76,28 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|commentary|editorial|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
     )
+});
+
+/// "a post by a spokesperson of the Chinese Ministry of Foreign Affairs": an unnamed
+/// source inside a sentence, up to the next comma.
+static SOURCE_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"\b[Aa]n? (?:[\p{{L}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?"
+    ))
+});
+
+static LAST_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"^(?:.*\s)?([Aa]n? (?:[\p{{L}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) .*)?)$"
+    ))
 });
 
 /// "The Ambassador acknowledged the delays, stating": the subject opening the clause.
 static OPENING_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^\s*(?:[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|commander|officer|paper|newspaper|ministry|agency|party|company))|(He|She))\s+\p{Ll}",
+        r"^\s*(?:[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|commander|officer|paper|newspaper|commentary|editorial|ministry|agency|party|company))|(He|She))\s+\p{Ll}",
     )
 });
 
@@ -469,7 +484,11 @@ fn resolve_role(
             .or_else(|| Some(format!("the {role}")))
             .map(Speaker::Unnamed);
     }
-    if matches!(head, "paper" | "newspaper" | "daily") {
+    // "The commentary said": the paper that carried it speaks.
+    if matches!(
+        head,
+        "paper" | "newspaper" | "daily" | "commentary" | "editorial"
+    ) {
         return latest_org(entities, before, |o| o.kind == OrgKind::Media);
     }
     if head == "company" {
@@ -812,14 +831,34 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                         cue_word
                     };
                     let who = if cue_text.starts_with("quoting ") {
-                        // "quoting her as saying": the person the sentence or the one before
-                        // is about.
+                        // "cited a post by a spokesperson of the ministry, quoting her as
+                        // saying": an unnamed source the sentence named before the cue.
                         let gender = cue_text.split_whitespace().nth(1).and_then(pronoun_gender);
-                        previous_subject(state.paragraphs, entities, p, m.open, gender)
-                            .or(state
-                                .last_person
-                                .filter(|&i| entities.gender_fits(i, gender)))
-                            .map(|i| (Speaker::Person(i), 0.7))
+                        let cue_at = lead_from + cue.start();
+                        let named = located.iter().any(|l| {
+                            matches!(l.target, Target::Person(_))
+                                && l.start >= s_start
+                                && l.end <= cue_at
+                        });
+                        SOURCE_IN_SENTENCE
+                            .find_iter(&text[s_start..cue_at])
+                            .last()
+                            .filter(|_| !named)
+                            .map(|d| {
+                                // "a post by a spokeswoman": the last source in the match.
+                                let d = LAST_SOURCE
+                                    .captures(d.as_str())
+                                    .and_then(|c| c.get(1))
+                                    .map_or(d.as_str(), |x| x.as_str());
+                                (Speaker::Unnamed(description(d)), 0.6)
+                            })
+                            .or_else(|| {
+                                previous_subject(state.paragraphs, entities, p, m.open, gender)
+                                    .or(state
+                                        .last_person
+                                        .filter(|&i| entities.gender_fits(i, gender)))
+                                    .map(|i| (Speaker::Person(i), 0.7))
+                            })
                     } else if let Some(object) = quoted_object {
                         let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
                         speaker_of_clause(

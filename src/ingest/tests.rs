@@ -1272,3 +1272,91 @@ fn an_article_written_as_json_reads_back_the_same() {
         assert_eq!(parse_json(&line).unwrap(), article, "article {index}");
     }
 }
+
+#[test]
+fn ministries_with_portfolio_lists_modifiers_and_acronym_names_stay_whole() {
+    let (people, orgs, _) = extracted(
+        "The Ministry of Oceans, Fisheries and Tourism said on Monday that the Busan-based \
+         Korea Harbor Workers Association would join the talks. RSF Asia said it was \
+         watching. Rep. Noh Min-ji of the Justice Party, who sits on the Assembly Trade \
+         Committee, agreed.",
+    );
+    assert_eq!(people, ["Noh Min-ji"]);
+    assert_eq!(
+        orgs,
+        [
+            "Ministry of Oceans, Fisheries and Tourism",
+            "Korea Harbor Workers Association",
+            "RSF Asia",
+            "Justice Party",
+            "Assembly Trade Committee",
+        ]
+    );
+}
+
+#[test]
+fn a_body_every_country_has_named_with_its_country_is_that_country_s() {
+    let (_, orgs, _) = extracted(
+        "The Vietnamese Ministry of Foreign Affairs protested on Friday. Officials at the \
+         Ministry of Foreign Affairs in Tokyo said they had received the note.",
+    );
+    assert_eq!(
+        orgs,
+        [
+            "Vietnamese Ministry of Foreign Affairs",
+            "Ministry of Foreign Affairs"
+        ]
+    );
+}
+
+#[test]
+fn a_firm_named_after_a_noun_for_its_kind_or_known_is_no_person() {
+    let (people, orgs, _) = extracted(
+        "Kestrel Capital agreed to buy the drone maker Aldous Robotics, advised by Morgan \
+         Stanley and Lazard. The deal also needs the nod of the battery supplier Winfield \
+         Stone.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(
+        orgs,
+        [
+            "Kestrel Capital",
+            "Aldous Robotics",
+            "Morgan Stanley",
+            "Lazard",
+            "Winfield Stone"
+        ]
+    );
+}
+
+#[test]
+fn a_known_body_s_word_opening_a_longer_name_in_a_title_leaves_it_whole() {
+    let (people, orgs, _) = extracted(
+        "Komeito Diet Affairs Committee Chairman Sato Ken told reporters the session would          close. The Diet adjourned.",
+    );
+    assert_eq!(people, ["Sato Ken"]);
+    assert_eq!(orgs, ["Komeito", "Diet Affairs Committee", "Diet"]);
+}
+
+#[test]
+fn confirmed_is_speech_and_a_commentary_is_its_paper_s_and_a_quoted_post_its_author_s() {
+    let (_, _, quotes) = extracted(
+        "The Harbin Evening Post, the city's party paper, ran a commentary on Friday. The \
+         commentary said the plan was “a reckless gamble.”\n\n\
+         Minister Carl Ostrander spoke later. The Weekly Ledger cited a post by a spokeswoman \
+         of the Regional Transport Board, quoting her as saying: “The buses will run.”\n\n\
+         The city's Transit Bureau confirmed that the fares would be kept “at current \
+         levels.”",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("a reckless gamble.", "Harbin Evening Post"),
+            (
+                "The buses will run.",
+                "a spokeswoman of the Regional Transport Board"
+            ),
+            ("at current levels.", "Transit Bureau"),
+        ])
+    );
+}
