@@ -209,7 +209,7 @@ fn is_body_noun(word: &str) -> bool {
         "\
         broadcaster broadcasters newspaper daily tabloid carrier airline automaker carmaker \
         retailer lender insurer regulator broker chipmaker shipbuilder shipper conglomerate \
-        supermarket utility journal magazine maker makers manufacturer supplier firm startup",
+        supermarket utility journal magazine maker makers manufacturer supplier firm startup chain grocer",
         word,
     )
 }
@@ -420,8 +420,25 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                 }
             }
         }
+        // "SYDNEY, Aug 12 (Reuters) - ": the credit is the article's outlet, not a mention.
+        if p == 0
+            && let Some((open, close)) = super::print::dateline_credit(text)
+        {
+            for (i, t) in toks.iter().enumerate() {
+                if t.start >= open && t.end <= close {
+                    covered[i] = true;
+                }
+            }
+        }
         // Known organizations first, so their words never feed the phrase rules.
         for m in KNOWN_ORG_RE.find_iter(text) {
+            if toks
+                .iter()
+                .zip(&covered)
+                .any(|(t, &c)| c && t.start >= m.start() && t.end <= m.end())
+            {
+                continue;
+            }
             if text[m.end()..]
                 .chars()
                 .next()
@@ -453,6 +470,13 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                     .get(row)
                     .is_some_and(|k| k.kind == OrgKind::Government && k.acronym.is_none())
                 && ahead.iter().take(3).any(|w| ORG_HEADS.contains_key(w))
+            {
+                continue;
+            }
+            // "the Chinese Embassy to the EU": the body a post is accredited to is part of the
+            // post's name.
+            let before: Vec<&str> = text[..m.start()].split_whitespace().rev().take(3).collect();
+            if matches!(before.as_slice(), ["the", "to" | "in", post, ..] | ["to" | "in", post, ..] if is_post_head(post))
             {
                 continue;
             }
@@ -754,12 +778,15 @@ fn scan_runs<'a>(
                 }
                 // "the French Embassy in Seoul", "Embassy of Japan in the Philippines": a
                 // diplomatic post is named with the place it sits in.
-                "in" => {
+                // "the Chinese Embassy to the EU": and the body it is posted to.
+                "in" | "to" => {
                     let the_cap = toks.get(end + 1).is_some_and(|n| n.text == "the")
                         && toks.get(end + 2).is_some_and(|n| is_cap(n.text));
                     (next_cap || the_cap)
                         && toks[start..end].iter().any(|x| is_post_head(x.text))
-                        && !toks[start..end].iter().any(|x| x.text == "in")
+                        && !toks[start..end]
+                            .iter()
+                            .any(|x| matches!(x.text, "in" | "to"))
                 }
                 "and" => {
                     // "the Fire and Disaster Management Agency": after "the", two short
@@ -792,7 +819,7 @@ fn scan_runs<'a>(
                         // "... Affairs Wang Yi and Defense Minister ...": two people.
                         && !toks[start..end].iter().any(|x| name_like(x.text))
                 }
-                "the" => matches!(prev, "for" | "of" | "in") && next_cap,
+                "the" => matches!(prev, "for" | "of" | "in" | "to") && next_cap,
                 // "Kita no Kaze Energy Co., Ltd.": a Japanese particle inside a company's
                 // name, where the name ends in a legal form or the article wrote it so.
                 "no" => {
@@ -1048,7 +1075,9 @@ fn classify_run<'a>(
         return;
     }
     // "the French Embassy in Seoul": a post named with its place.
-    let head_in = words.windows(2).any(|w| is_post_head(w[0]) && w[1] == "in");
+    let head_in = words
+        .windows(2)
+        .any(|w| is_post_head(w[0]) && matches!(w[1], "in" | "to"));
     // "U.S. Forces Korea", "Fleet Activities Sasebo": a command named with its place.
     let place_tail = words
         .iter()
@@ -1080,6 +1109,35 @@ fn classify_run<'a>(
     let lone_body = org_words.len() == 1
         && (in_list!("Senate Congress Parliament Legislature", org_words[0])
             || (the_before && in_list!("Navy Army", org_words[0])));
+    // "Suara Keadilan, the rights group representing them,": a name its appositive calls a
+    // body.
+    let called_a_body = toks.get(end).is_some_and(|t| t.text == ",")
+        && toks
+            .get(end + 1)
+            .is_some_and(|t| matches!(t.text, "the" | "a" | "an"))
+        && {
+            let noun = toks[end + 2..]
+                .iter()
+                .take(3)
+                .take_while(|t| t.text != "of" && t.text.chars().all(|c| c.is_lowercase()))
+                .position(|t| is_group_noun(t.text) || is_body_noun(t.text));
+            noun.is_some_and(|k| {
+                toks.get(end + 3 + k).is_some_and(|n| {
+                    matches!(
+                        n.text,
+                        "," | "." | "that" | "which" | "of" | "in" | "for" | "with" | "based"
+                    ) || n.text.ends_with("ing")
+                        || n.text.ends_with("ed")
+                })
+            })
+        };
+    // "the Kisakata fisheries cooperative": a cooperative is named with lowercase words.
+    let cooperative = toks[end..]
+        .iter()
+        .take(3)
+        .take_while(|t| t.text.chars().all(|c| c.is_lowercase() || c == '-'))
+        .position(|t| matches!(t.text, "cooperative" | "co-op"))
+        .map(|k| end + k + 1);
     // "PEN America", "NHK World": an acronym with a place or a reach is a body's name.
     let acronym_place = org_words.len() == 2
         && is_acronym(org_words[0])
@@ -1087,6 +1145,8 @@ fn classify_run<'a>(
     if (org_head && org_words.len() >= 2)
         || lone_body
         || acronym_place
+        || (called_a_body && !org_words.iter().any(|w| TITLE_HEADS.contains(w)))
+        || cooperative.is_some()
         || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
     {
         let mut name_start = toks[start + s].start;
@@ -1096,7 +1156,7 @@ fn classify_run<'a>(
         {
             name_start = n;
         }
-        let name_end = toks[end - 1].end;
+        let name_end = cooperative.map_or(toks[end - 1].end, |c| toks[c - 1].end);
         let name = &text[name_start..name_end];
         let (mut key, country) = org_key(toks, start, org_words);
         // "Kita no Kaze Energy" after "Kita no Kaze Energy Co., Ltd.": the same company.

@@ -227,6 +227,18 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("K.K.", Company),
         ("LLC", Company),
         ("PLC", Company),
+        // "Veldhoven Lithography B.V.", "Kuala Timber Bhd".
+        ("B.V.", Company),
+        ("N.V.", Company),
+        ("S.A.", Company),
+        ("S.p.A.", Company),
+        ("SE", Company),
+        ("AB", Company),
+        ("ASA", Company),
+        ("Oyj", Company),
+        ("Bhd", Company),
+        ("Bhd.", Company),
+        ("Tbk", Company),
         ("Group", Company),
         ("Holdings", Company),
         ("Industries", Company),
@@ -460,6 +472,10 @@ DPRK|DPRK|Government|North Korea
 Korean Central News Agency;KCNA|KCNA|Media|North Korea
 Workers’ Party of Korea;Workers' Party of Korea;WPK|WPK|Party|North Korea
 United Nations;UN;U.N.|UN|International|
+United Nations High Commissioner for Refugees;UNHCR|UNHCR|International|
+United Nations Children’s Fund;United Nations Children's Fund;UNICEF|UNICEF|International|
+United Nations Development Programme;UNDP|UNDP|International|
+UNESCO|UNESCO|International|
 United Nations Security Council;UN Security Council;U.N. Security Council;UNSC|UNSC|International|
 European Union;EU|EU|International|
 North Atlantic Treaty Organization;NATO|NATO|International|

@@ -45,7 +45,7 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 // "BEIJING — ", "TOKYO, Oct 24 (Reuters) - ", "Naha, Okinawa Pref. -- "
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(\p{Lu}[\p{L}.’'\-]*(?:[ ]\p{Lu}[\p{L}.’'\-]*){0,3}(?:,[ ]\p{Lu}[\p{L}’'\-]*(?:[ ]\p{Lu}[\p{L}’'\-]*)?(?:[ ]Pref\.|[ ]Prefecture)?)?)(?:,[ ](?:\p{Lu}[a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?(?:[ ]\([\p{L} ]+\))?[ ]*(?:—|–|--|-)[ ]+",
+        r"^(\p{Lu}[\p{L}.’'\-]*(?:[ ]\p{Lu}[\p{L}.’'\-]*){0,3}(?:,[ ]\p{Lu}[\p{L}’'\-]*(?:[ ]\p{Lu}[\p{L}’'\-]*)?(?:[ ]Pref\.|[ ]Prefecture)?)?)(?:,[ ](?:\p{Lu}[a-z]{2,8}\.?[ ]\d{1,2}(?:,[ ]\d{4})?))?(?:[ ](\([\p{L} ]+\)))?[ ]*(?:—|–|--|-)[ ]+",
     )
 });
 
@@ -53,6 +53,13 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn dateline_of(first_paragraph: &str) -> Option<String> {
     let place = DATELINE.captures(first_paragraph)?.get(1)?;
     Some(place.as_str().trim().to_owned())
+}
+
+/// Where the outlet's credit in a first paragraph's dateline sits ("(Reuters)" of
+/// "SYDNEY, Aug 12 (Reuters) - "): the outlet that wrote the article, not a body it names.
+pub(crate) fn dateline_credit(first_paragraph: &str) -> Option<(usize, usize)> {
+    let credit = DATELINE.captures(first_paragraph)?.get(2)?;
+    Some((credit.start(), credit.end()))
 }
 
 /// Reads the date from a source URL of the form `.../YYYYMMDDnnnnnn/`.

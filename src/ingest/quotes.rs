@@ -88,6 +88,13 @@ static SOURCE_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// "the head of the Kisakata fisheries cooperative": a person described by a post in a body.
+static HEAD_OF: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^[Tt]he (?:head|chief|director|leader|president|chairman|chairwoman|chairperson|spokesman|spokeswoman|spokesperson|secretary-general|official|founder) (?:of|at) ",
+    )
+});
+
 static LAST_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
         r"^(?:.*\s)?([Aa]n? (?:[\p{{L}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) .*)?)$"
@@ -936,8 +943,19 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 let next_open = marks.get(qi + 1).map_or(text.len(), |n| n.open);
                 let tail_end = sentence_end(m.close).min(next_open);
                 let tail = &text[m.close..tail_end];
+                // "“clearly violates” U.N. resolutions, adviser Han Seung-woo said": after a
+                // long stretch, the speaker is the clause after its last comma.
+                let clause_from = |cue_start: usize| {
+                    let gap = &tail[..cue_start];
+                    if gap.split_whitespace().count() <= 8 {
+                        return Some(m.close);
+                    }
+                    let comma = gap.rfind(',')?;
+                    (gap[comma + 1..].split_whitespace().count() <= 10)
+                        .then_some(m.close + comma + 1)
+                };
                 if let Some(cue) = TAIL_CUE.find(tail)
-                    && tail[..cue.start()].split_whitespace().count() <= 8
+                    && let Some(clause_from) = clause_from(cue.start())
                 {
                     let cue_word = cue
                         .as_str()
@@ -948,20 +966,51 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     let before = speaker_of_clause(
                         text,
                         p,
-                        m.close,
+                        clause_from,
                         m.close + cue.start(),
                         &located,
                         entities,
                         &state,
                     )
-                    .filter(|_| !tail[..cue.start()].trim().trim_matches(',').is_empty());
+                    .filter(|_| {
+                        !text[clause_from..m.close + cue.start()]
+                            .trim()
+                            .trim_matches(',')
+                            .is_empty()
+                    });
                     let who = before.or_else(|| {
                         let after_from = m.close + cue.end();
                         let after = &text[after_from..tail_end];
                         let after_to = after_from + after.find([',', ';']).unwrap_or(after.len());
                         let phrase = text[after_from..after_to].trim().trim_end_matches('.');
+                        // "said the group’s director, Farid Osman": the person set after the
+                        // description.
+                        let named_after = text[after_to..].strip_prefix(',').and_then(|rest| {
+                            let at = after_to + 1 + (rest.len() - rest.trim_start().len());
+                            located
+                                .iter()
+                                .find(|l| {
+                                    (l.outer_start == at || l.start == at)
+                                        && matches!(l.target, Target::Person(_))
+                                })
+                                .map(|l| (to_speaker(l.target), 0.85))
+                        });
+                        // "said the head of the Kisakata fisheries cooperative": the head
+                        // speaks, not the body.
+                        let head_of = HEAD_OF
+                            .is_match(phrase)
+                            .then(|| (Speaker::Unnamed(phrase.to_owned()), 0.6))
+                            .filter(|_| {
+                                !located.iter().any(|l| {
+                                    matches!(l.target, Target::Person(_))
+                                        && l.start >= after_from
+                                        && l.end <= after_to
+                                })
+                            });
                         // "said an official of the Hokkaido Federation": the official speaks.
-                        let described = if INDEFINITE.is_match(phrase) {
+                        let described = if let Some(found) = named_after.or(head_of) {
+                            Some(found)
+                        } else if INDEFINITE.is_match(phrase) {
                             DESCRIPTION
                                 .captures(phrase)
                                 .and_then(|c| c.get(1))

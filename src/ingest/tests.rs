@@ -1360,3 +1360,52 @@ fn confirmed_is_speech_and_a_commentary_is_its_paper_s_and_a_quoted_post_its_aut
         ])
     );
 }
+
+#[test]
+fn foreign_legal_forms_accredited_posts_bodies_called_so_and_cooperatives_are_organizations() {
+    let (people, orgs, _) = extracted(
+        "The Bergen-based Halden Maritime N.V. hired Klara Moen. The Japanese Mission to the \
+         EU said nothing. Boatmen United, the seafarers union that called the strike, said it \
+         would go on. The Tomari fishing cooperative met on Friday.",
+    );
+    assert_eq!(people, ["Klara Moen"]);
+    assert_eq!(
+        orgs,
+        [
+            "Halden Maritime N.V.",
+            "Japanese Mission to the EU",
+            "Boatmen United",
+            "Tomari fishing cooperative"
+        ]
+    );
+}
+
+#[test]
+fn the_outlet_credited_in_the_dateline_is_not_a_body_the_article_names() {
+    let (_, orgs, _) = extracted(
+        "OSLO, May 2 (Reuters) - The Norwegian Ministry of Finance said on Friday it would \
+         sell bonds.\n\nThe ministry told Reuters the sale would be small.",
+    );
+    assert_eq!(orgs, ["Norwegian Ministry of Finance", "Reuters"]);
+}
+
+#[test]
+fn a_speaker_after_a_long_stretch_a_description_set_before_a_name_and_a_head_of_a_body() {
+    let (_, _, quotes) = extracted(
+        "The plan “breaks every promise” made to the fishing towns of the islands, opposition \
+         leader Mara Holt said on Monday.\n\n\
+         “We will keep fishing,” said the union’s secretary, Ivo Brandt.\n\n\
+         “Nobody asked us,” said the head of the Tomari fishing cooperative.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("breaks every promise", "Mara Holt"),
+            ("We will keep fishing,", "Ivo Brandt"),
+            (
+                "Nobody asked us,",
+                "the head of the Tomari fishing cooperative"
+            ),
+        ])
+    );
+}
