@@ -495,6 +495,29 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                         && known.kind == OrgKind::Government
                         && NATIONALITIES.contains(w)
                 });
+            // "Greenpeace Southeast Asia", "Amnesty International Japan": a known body's
+            // branch, named with its place, is a body of its own.
+            let branch: Vec<&str> = ahead
+                .iter()
+                .copied()
+                .take_while(|w| PLACES.contains(w) || matches!(*w, "Southeast" | "East" | "West"))
+                .take(2)
+                .collect();
+            let branch_end = (known.country.is_none()
+                && known.kind == OrgKind::Other
+                && branch.last().is_some_and(|w| PLACES.contains(w)))
+            .then(|| {
+                let rest = &text[m.end()..];
+                let words = branch.join(" ");
+                rest.strip_prefix(' ')
+                    .filter(|r| r.starts_with(&words))
+                    .map(|_| m.end() + 1 + words.len())
+            })
+            .flatten();
+            if branch_end.is_some() {
+                key = format!("#{row}:{}", branch.join(" "));
+            }
+            let end = branch_end.unwrap_or(m.end());
             let start = if text[..m.start()].ends_with("U.S. ") {
                 m.start() - "U.S. ".len()
             } else if let Some(adjective) = adjective {
@@ -504,19 +527,19 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                 m.start()
             };
             for (i, t) in toks.iter().enumerate() {
-                if t.start >= start && t.end <= m.end() {
+                if t.start >= start && t.end <= end {
                     covered[i] = true;
                 }
             }
             orgs_c.push(OrgCand {
                 key,
-                surface: text[start..m.end()].to_owned(),
+                surface: text[start..end].to_owned(),
                 acronym: known.acronym.map(str::to_owned),
                 kind: known.kind,
                 country: known.country.map(str::to_owned),
                 paragraph: p,
                 start,
-                end: m.end(),
+                end,
                 from_lexicon: true,
                 known_name: None,
             });
@@ -755,7 +778,13 @@ fn scan_runs<'a>(
                 && !covered.get(end + 1).copied().unwrap_or(true);
             let prev = toks[end - 1].text;
             let joins = match t {
-                "of" | "for" | "and" if appositive => next_cap,
+                // "the rail makers X Corp. and Y": after a legal form, another company.
+                "and" if appositive => {
+                    next_cap
+                        && !prev.ends_with('.')
+                        && ORG_HEADS.get(prev) != Some(&OrgKind::Company)
+                }
+                "of" | "for" if appositive => next_cap,
                 "the" if appositive => matches!(prev, "for" | "of") && next_cap,
                 "of" | "for" => {
                     // "Ministry of the Environment": "of the" inside a body's name.
@@ -831,6 +860,8 @@ fn scan_runs<'a>(
                                 orgs.iter().any(|o| o.surface.contains(&inner))
                             }))
                 }
+                // "Whitcombe & Hale LLP", "Procter & Gamble": no person's name has "&".
+                "&" => next_cap,
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 "," => {
                     (matches!(prev, "Co." | "Corp.")
@@ -907,6 +938,16 @@ fn scan_runs<'a>(
             }
         }
     }
+}
+
+/// Whether an acronym's letters appear in order in a word, the first one first
+/// ("KMT" in "Kuomintang").
+fn spelled_from(acronym: &str, word: &str) -> bool {
+    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_alphabetic).collect();
+    let mut chars = word.chars().map(|c| c.to_ascii_uppercase());
+    letters.len() >= 2
+        && word.chars().next().map(|c| c.to_ascii_uppercase()) == letters.first().copied()
+        && letters.iter().all(|l| chars.any(|c| c == *l))
 }
 
 /// "Taipei-based", "state-run": a capitalized word that qualifies the name after it.
@@ -1138,6 +1179,18 @@ fn classify_run<'a>(
         .take_while(|t| t.text.chars().all(|c| c.is_lowercase() || c == '-'))
         .position(|t| matches!(t.text, "cooperative" | "co-op"))
         .map(|k| end + k + 1);
+    // "Kuomintang (KMT)": one word and an acronym made of its letters.
+    let one_word_acronym =
+        org_words.len() == 1 && paren_acr.is_some_and(|a| spelled_from(a, org_words[0]));
+    // "grocery chains Harvest Foods Inc. and Pinecrest Markets": a name joined to a company's
+    // is another company, unless it speaks.
+    let beside_company = start >= 2
+        && matches!(toks[start - 1].text, "and" | "or")
+        && org_words.len() >= 2
+        && !toks.get(end).is_some_and(|t| is_strict_speech_verb(t.text))
+        && orgs.last().is_some_and(|o| {
+            o.paragraph == p && o.end == toks[start - 2].end && o.kind == OrgKind::Company
+        });
     // "PEN America", "NHK World": an acronym with a place or a reach is a body's name.
     let acronym_place = org_words.len() == 2
         && is_acronym(org_words[0])
@@ -1145,6 +1198,8 @@ fn classify_run<'a>(
     if (org_head && org_words.len() >= 2)
         || lone_body
         || acronym_place
+        || one_word_acronym
+        || beside_company
         || (called_a_body && !org_words.iter().any(|w| TITLE_HEADS.contains(w)))
         || cooperative.is_some()
         || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
@@ -1293,6 +1348,13 @@ fn classify_run<'a>(
             &toks[start + n0 - 1].text.to_lowercase(),
         )
         && !matches!(next_word, Some("’s" | "'s"));
+    // "the town of San Fernando": a place, whatever its words.
+    let place_of = start + n0 >= 2
+        && toks[start + n0 - 1].text == "of"
+        && in_list!(
+            "town city village province state island municipality county district region              prefecture port",
+            toks[start + n0 - 2].text,
+        );
     let place_parts = matches!(next_word, Some("’s" | "'s"))
         && after_next.is_some_and(|w| {
             in_list!(
@@ -1306,6 +1368,7 @@ fn classify_run<'a>(
         && !honorific
         && (names_a_thing
             || (determiner_before && !speaks && !owner_of)
+            || place_of
             || (lone && (place_before || place_parts)))
     {
         for c in &mut covered[start + n0..start + n1] {

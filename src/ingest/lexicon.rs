@@ -227,6 +227,8 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("K.K.", Company),
         ("LLC", Company),
         ("PLC", Company),
+        ("LLP", Company),
+        ("L.P.", Company),
         // "Veldhoven Lithography B.V.", "Kuala Timber Bhd".
         ("B.V.", Company),
         ("N.V.", Company),
@@ -441,6 +443,15 @@ Liberal Democratic Party;LDP|LDP|Party|Japan
 National People’s Congress;National People's Congress;NPC|NPC|Government|China
 Kuomintang;KMT|KMT|Party|Taiwan
 Democratic Progressive Party;DPP|DPP|Party|Taiwan
+Taiwan People’s Party;Taiwan People's Party;TPP|TPP|Party|Taiwan
+Legislative Yuan||Government|Taiwan
+Executive Yuan||Government|Taiwan
+Control Yuan||Government|Taiwan
+Judicial Yuan||Government|Taiwan
+Examination Yuan||Government|Taiwan
+Greenpeace||Other|
+Amnesty International||Other|
+Human Rights Watch;HRW|HRW|Other|
 Japanese Trade Union Confederation;Rengo||Other|Japan
 Sanseito||Party|Japan
 Asia-Pacific Economic Cooperation;APEC|APEC|International|

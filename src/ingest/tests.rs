@@ -1409,3 +1409,24 @@ fn a_speaker_after_a_long_stretch_a_description_set_before_a_name_and_a_head_of_
         ])
     );
 }
+
+#[test]
+fn ampersands_branches_one_word_acronyms_and_a_company_s_partner_are_organizations() {
+    let (people, orgs, _) = extracted(
+        "Mayor Lito Garcia of the town of Santa Cruz hired Baxter & Lowe LLP. The Vanuatu \
+         Party and the Nakamal (NKL) met Amnesty International Japan on Monday. The rail \
+         makers Ostrava Works Corp. and Brno Carriages will merge.",
+    );
+    assert_eq!(people, ["Lito Garcia"]);
+    assert_eq!(
+        orgs,
+        [
+            "Baxter & Lowe LLP",
+            "Vanuatu Party",
+            "Nakamal",
+            "Amnesty International Japan",
+            "Ostrava Works Corp.",
+            "Brno Carriages"
+        ]
+    );
+}
