@@ -178,7 +178,36 @@ function done(summary, latency, requests)
     for k, v in pairs(total) do io.write(string.format("status %s: %d\n", k, v)) end
 end
 LUA
+curl -s "http://127.0.0.1:$PORT/metrics" >"$work/metrics.before"
 out=$(BODIES="$work/bodies" wrk -t2 -c"$OVERLOAD_CONNECTIONS" -d10s --timeout 10s --latency -s "$work/status.lua" "$url" 2>&1)
+curl -s "http://127.0.0.1:$PORT/metrics" >"$work/metrics.after"
 echo "$out" | grep -E "^status|Requests/sec|Socket errors|     (50|99)%|Latency " | sed 's/^/  /'
+# The server's own latency histogram over the burst, by outcome (refused: the fast 503s;
+# ok: the requests it admitted; unavailable: those whose wait for a connection ran out):
+# the bucket bound that p50 and p99 fall under.
+echo "  server-side, by outcome (upper bucket bounds):"
+awk '
+    /^archive_graphql_request_duration_seconds_bucket/ {
+        match($0, /outcome="[a-z_]+"/); o = substr($0, RSTART + 9, RLENGTH - 10)
+        match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+        n[o SUBSEP le] += (FILENAME ~ /after$/ ? $2 : -$2); les[le] = 1; outs[o] = 1
+    }
+    END {
+        k = 0
+        for (le in les) { k++; bound[k] = (le == "+Inf" ? 1e9 : le + 0); name[k] = le }
+        for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (bound[j] < bound[i]) {
+            t = bound[i]; bound[i] = bound[j]; bound[j] = t; t = name[i]; name[i] = name[j]; name[j] = t
+        }
+        for (o in outs) {
+            total = n[o SUBSEP "+Inf"]; if (total <= 0) continue
+            p50 = ""; p99 = ""
+            for (i = 1; i <= k; i++) {
+                c = n[o SUBSEP name[i]]
+                if (p50 == "" && c >= 0.5 * total) p50 = name[i]
+                if (p99 == "" && c >= 0.99 * total) p99 = name[i]
+            }
+            printf "    %s: %d answers, p50 <= %s s, p99 <= %s s\n", o, total, p50, p99
+        }
+    }' "$work/metrics.before" "$work/metrics.after"
 echo
 echo "server RSS at the end: $(rss); server log lines at WARN or above: $(grep -cE 'WARN|ERROR' "$work/server.log" || true)"

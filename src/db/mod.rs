@@ -22,8 +22,9 @@ pub mod sql;
 pub mod store;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
@@ -51,9 +52,101 @@ pub struct DbStats {
     /// microseconds, each checkout weighing a sixteenth (a few slow checkouts among
     /// quick ones do not move it much; a queue that stays long does).
     queue_delay_us: AtomicU64,
+    /// Checkouts waiting for a pooled connection now, over every pool.
+    waiting: AtomicUsize,
+    /// Checkouts that got a connection since start.
+    checkouts: AtomicU64,
+    /// The current rate window: its start (microseconds since [`EPOCH`]) and the
+    /// checkouts counted before it.
+    window_start_us: AtomicU64,
+    window_checkouts: AtomicU64,
+    /// Checkouts per second over the last window, in thousandths; 0 while unknown.
+    rate_milli: AtomicU64,
+}
+
+/// The instant rate windows are counted from.
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// How long a rate window lasts at least, and at most for its rate to count: a window
+/// that spans an idle gap says nothing about how fast the pools drain under load.
+const RATE_WINDOW_US: u64 = 250_000;
+const RATE_WINDOW_MAX_US: u64 = 1_000_000;
+/// With no rate known, how many pools' worth of waiting checkouts is too many: far more
+/// than a steady load of clients keeps waiting (64 clients on a pool of 16 keep about 48).
+const CROWD: usize = 8;
+/// Fewest checkouts in a window for its rate to count.
+const RATE_MIN_CHECKOUTS: u64 = 8;
+
+/// One checkout's place in the waiting count, given back however the wait ends (with a
+/// connection, a timeout, or the request dropped).
+pub struct Waiting<'a>(&'a DbStats);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl DbStats {
+    /// Counts a checkout as waiting until the guard drops.
+    pub fn begin_wait(&self) -> Waiting<'_> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(self)
+    }
+
+    /// Checkouts waiting for a connection now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Counts a checkout that got its connection.
+    pub fn record_checkout(&self) {
+        let now = u64::try_from(EPOCH.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.record_checkout_at(now);
+    }
+
+    fn record_checkout_at(&self, now_us: u64) {
+        let count = self.checkouts.fetch_add(1, Ordering::Relaxed) + 1;
+        let start = self.window_start_us.load(Ordering::Relaxed);
+        let span = now_us.saturating_sub(start);
+        if span < RATE_WINDOW_US
+            || self
+                .window_start_us
+                .compare_exchange(start, now_us, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        let before = self.window_checkouts.swap(count, Ordering::Relaxed);
+        let n = count.saturating_sub(before);
+        let rate = if span <= RATE_WINDOW_MAX_US && n >= RATE_MIN_CHECKOUTS {
+            n.saturating_mul(1_000_000_000) / span
+        } else {
+            0
+        };
+        self.rate_milli.store(rate, Ordering::Relaxed);
+    }
+
+    /// How long a new checkout would wait, from the checkouts ahead of it and how fast the
+    /// pools handed out connections in the last window; `None` while fewer than
+    /// `at_least` wait (the pools are not the bottleneck). With no rate yet (a crowd
+    /// arriving at an idle server), [`Duration::MAX`] once [`CROWD`] times `at_least`
+    /// wait, else `None`.
+    pub fn predicted_wait(&self, at_least: usize) -> Option<Duration> {
+        let waiting = self.waiting();
+        let rate = self.rate_milli.load(Ordering::Relaxed);
+        if waiting < at_least.max(1) {
+            return None;
+        }
+        if rate == 0 {
+            return (waiting >= at_least.max(1).saturating_mul(CROWD)).then_some(Duration::MAX);
+        }
+        let waiting = u64::try_from(waiting).unwrap_or(u64::MAX);
+        Some(Duration::from_micros(
+            waiting.saturating_mul(1_000_000_000) / rate,
+        ))
+    }
+
     /// SQL statements sent since start.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
@@ -233,18 +326,6 @@ impl Db {
             "SET LOCAL statement_timeout = {}",
             self.statement_timeout.as_millis()
         )
-    }
-
-    /// Requests waiting for a connection, over every pool (the write pool, the
-    /// primary's read pool, each replica's).
-    pub fn waiting(&self) -> usize {
-        self.write.status().waiting
-            + self.read.primary().pool.status().waiting
-            + self
-                .read
-                .replicas()
-                .map(|(r, _)| r.pool().pool.status().waiting)
-                .sum::<usize>()
     }
 
     /// How long a request's database work may take before the database counts as
@@ -471,4 +552,48 @@ pub async fn prepare_and_connect(database_url: &str) -> anyhow::Result<AsyncPgCo
     AsyncPgConnection::establish(database_url)
         .await
         .with_context(|| format!("connecting to {}", describe_url(database_url)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_ahead_is_predicted_from_the_queue_and_the_last_window_s_rate() {
+        let stats = DbStats::default();
+        // 100 checkouts in a quarter second: 400 a second.
+        for i in 0..=100 {
+            stats.record_checkout_at(RATE_WINDOW_US + i * 2_500);
+        }
+        let waits: Vec<Waiting<'_>> = (0..800).map(|_| stats.begin_wait()).collect();
+        assert_eq!(stats.waiting(), 800);
+        assert_eq!(stats.predicted_wait(16), Some(Duration::from_secs(2)));
+        // Fewer waiting than a pool's worth: the pools are not the bottleneck.
+        assert_eq!(stats.predicted_wait(1_000), None);
+        drop(waits);
+        assert_eq!(stats.waiting(), 0);
+        assert_eq!(stats.predicted_wait(1), None);
+    }
+
+    #[test]
+    fn a_window_across_an_idle_gap_or_with_few_checkouts_gives_no_rate() {
+        let stats = DbStats::default();
+        // 20 checkouts spread over 5 s: the window spans idle time.
+        for i in 0..20 {
+            stats.record_checkout_at(i * 250_000);
+        }
+        let gap = stats.begin_wait();
+        for i in 0..20 {
+            stats.record_checkout_at(10_000_000 + i * 1_000);
+        }
+        stats.record_checkout_at(12_000_000);
+        assert_eq!(stats.predicted_wait(1), None);
+        drop(gap);
+        // A crowd with no rate known: eight pools' worth waiting is too many.
+        let crowd: Vec<Waiting<'_>> = (0..127).map(|_| stats.begin_wait()).collect();
+        assert_eq!(stats.predicted_wait(16), None);
+        let last = stats.begin_wait();
+        assert_eq!(stats.predicted_wait(16), Some(Duration::MAX));
+        drop((crowd, last));
+    }
 }

@@ -155,8 +155,13 @@ impl RequestConn {
     /// load shedding looks at ([`super::DbStats::queue_delay`]).
     async fn checkout(&self, pool: &Pool<AsyncPgConnection>) -> AppResult<Conn> {
         let asked = std::time::Instant::now();
+        let waiting = self.stats.begin_wait();
         let conn = pool.get().await;
+        drop(waiting);
         self.stats.record_wait(asked.elapsed());
+        if conn.is_ok() {
+            self.stats.record_checkout();
+        }
         Ok(conn?)
     }
 

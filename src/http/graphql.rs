@@ -162,28 +162,32 @@ fn unavailable() -> Refusal {
 /// Seconds a client refused for load is told to wait.
 const SHED_RETRY_AFTER_SECONDS: u32 = 1;
 
-/// Refused at once while requests wait for a database connection and recently waited
-/// longer than `DATABASE_POOL_SHED_MS` on average: the queue is longer than the pool
-/// drains in time, and a new request would only wait in it, likely until its wait timed
-/// out. It gets a fast 503 `SERVER_BUSY` with `Retry-After` instead. (A count of waiting
-/// requests would be a poorer signal: how long a queue takes to drain depends on what is
-/// in it.)
+/// Refused at once when a new request would wait for a database connection longer than
+/// `DATABASE_POOL_SHED_MS`: requests wait and recently waited longer than that on
+/// average, or more requests wait than the pools hand connections out to in that time
+/// (at the rate of the last quarter second; only with a pool's worth waiting). Such a
+/// request would only wait in the queue, likely until its wait timed out. It gets a fast
+/// 503 `SERVER_BUSY` with `Retry-After` instead. (A bare count of waiting requests would
+/// be a poorer signal: how long a queue takes to drain depends on what is in it.) The
+/// prediction catches a sudden crowd before the average, which moves only as waits end,
+/// has risen.
 fn shed(state: &AppState) -> Option<Answer> {
-    // The average first: one atomic load on every request; counting the waiting
-    // requests takes each pool's lock, so only when the average is over the bound.
-    let delay = state.db.stats.queue_delay();
-    if delay <= state.config.pool_shed_wait {
+    // Atomic loads only: the pools' own counts take their locks.
+    let stats = &state.db.stats;
+    let bound = state.config.pool_shed_wait;
+    let delay = stats.queue_delay();
+    let predicted = stats
+        .predicted_wait(state.config.pool_size)
+        .filter(|p| *p > bound);
+    if (delay <= bound || stats.waiting() == 0) && predicted.is_none() {
         return None;
     }
-    let waiting = state.db.waiting();
-    if waiting == 0 {
-        return None;
-    }
+    let waiting = stats.waiting();
     let mut answer = Refusal::new(
         ErrorCode::ServerBusy,
         format!(
-            "the server is saturated: {waiting} requests wait for a database connection, recently {} ms each; retry in {SHED_RETRY_AFTER_SECONDS} s",
-            delay.as_millis()
+            "the server is saturated: {waiting} requests wait for a database connection, more than it serves in {} ms; retry in {SHED_RETRY_AFTER_SECONDS} s",
+            bound.as_millis()
         ),
     )
     .answer(state);
