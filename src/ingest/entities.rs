@@ -863,8 +863,10 @@ fn scan_runs<'a>(
                 // "Whitcombe & Hale LLP", "Procter & Gamble": no person's name has "&".
                 "&" => next_cap,
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
+                // "Mitsubishi Heavy Industries, Ltd.", "Sora Group, Inc.".
                 "," => {
-                    (matches!(prev, "Co." | "Corp.")
+                    ((matches!(prev, "Co." | "Corp.")
+                        || ORG_HEADS.get(prev) == Some(&OrgKind::Company))
                         && toks
                             .get(end + 1)
                             .is_some_and(|n| matches!(n.text, "Ltd." | "Inc." | "Ltd" | "Inc")))
@@ -1103,6 +1105,22 @@ fn classify_run<'a>(
         }
         _ => None,
     };
+    // "The International Olympic Committee (IOC)": the common words the acronym spells
+    // belong to the name.
+    if let Some(acr) = paren_acr {
+        let letters: String = acr.chars().filter(char::is_ascii_alphabetic).collect();
+        if let Some(from) = (0..s).find(|&f| {
+            !matches!(words[f], "The" | "A" | "An")
+                && words[f..]
+                    .iter()
+                    .filter(|w| !matches!(**w, "of" | "for" | "and" | "the" | "on" | "in"))
+                    .filter_map(|w| w.chars().next())
+                    .collect::<String>()
+                    == letters
+        }) {
+            s = from;
+        }
+    }
     // "Ministry of Digital Policy": the body's head comes first, whatever the last word.
     let head_of = words
         .windows(2)
@@ -1131,9 +1149,9 @@ fn classify_run<'a>(
     // Only a company's name keeps a particle inside (see `scan_runs`).
     let particle = words.contains(&"no");
     // "the Fukushima Minpo newspaper": a name right before a noun for its kind.
-    let kind_after = toks
-        .get(end)
-        .is_some_and(|t| is_body_noun(t.text) || matches!(t.text, "magazine" | "paper"));
+    let kind_after = toks.get(end).is_some_and(|t| {
+        is_body_noun(t.text) || matches!(t.text, "magazine" | "paper" | "institute" | "pollster")
+    });
     let org_head = ORG_HEADS.contains_key(last)
         || head_of
         || head_in
@@ -1195,7 +1213,11 @@ fn classify_run<'a>(
     let acronym_place = org_words.len() == 2
         && is_acronym(org_words[0])
         && (PLACES.contains(org_words[1]) || in_list!("International World Global", org_words[1]));
+    // "the Forsa institute": one word before a noun for its kind, after "the".
+    let the_kind =
+        kind_after && org_words.len() == 1 && the_before && !PLACES.contains(org_words[0]);
     if (org_head && org_words.len() >= 2)
+        || the_kind
         || lone_body
         || acronym_place
         || one_word_acronym

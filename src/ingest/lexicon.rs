@@ -450,6 +450,11 @@ Control Yuan||Government|Taiwan
 Judicial Yuan||Government|Taiwan
 Examination Yuan||Government|Taiwan
 Greenpeace||Other|
+International Olympic Committee;IOC|IOC|Other|
+World Athletics||Other|
+Alternative for Germany;AfD|AfD|Party|Germany
+Christian Democratic Union;CDU|CDU|Party|Germany
+Social Democratic Party of Germany;SPD|SPD|Party|Germany
 Amnesty International||Other|
 Human Rights Watch;HRW|HRW|Other|
 Japanese Trade Union Confederation;Rengo||Other|Japan

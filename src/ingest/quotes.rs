@@ -21,7 +21,7 @@ const CUES: &[&str] = &[
     r"called for",
     r"called on [^“”\x22]{0,40}? to",
     r"urged [^“”\x22]{0,40}? to",
-    r"called (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
+    r"call(?:ed|ing) (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
     r"described [^“”\x22.]{0,40}? as",
     r"told [^“”\x22,:.]{0,50}",
     r"[Aa]ccording to",
@@ -46,7 +46,9 @@ const SOURCE_NOUNS: &str = "source|sources|official|officials|diplomat|diplomats
     |politician|politicians|student|students|woman|man|veteran|commentator|scholar\
     |professor|activist|activists|forecaster|forecasters|owner|owners|teacher|teachers\
     |manager|managers|farmer|farmers|fisherman|fishermen|passenger|passengers|engineer\
-    |engineers|doctor|doctors|nurse|driver|drivers|parent|parents|witness|witnesses";
+    |engineers|doctor|doctors|nurse|driver|drivers|parent|parents|witness|witnesses\
+    |lawyer|lawyers|attorney|attorneys|economist|economists|strategist|strategists|banker\
+    |bankers|trader|traders|consultant|consultants|scientist|scientists|academic|academics";
 
 /// Words that may qualify a bare plural source ("government officials").
 const SOURCE_QUALIFIERS: &str = r"[Gg]overnment|[Ss]enior|[Mm]inistry|[Pp]arty|[Dd]iplomatic\
@@ -260,8 +262,10 @@ fn description(text: &str) -> String {
     let text = ASIDE.find(text).map_or(text, |a| &text[..a.start()]);
     let mut end = text.len();
     let mut offset = 0;
+    // "who asked not to be named": the clause describes the source, whatever its verb.
+    let who = text.find(", who ").unwrap_or(text.len());
     for word in text.split_inclusive(' ') {
-        if is_speech_verb(word.trim()) && offset > 0 {
+        if is_speech_verb(word.trim()) && offset > 0 && offset < who {
             end = offset;
             break;
         }

@@ -1430,3 +1430,39 @@ fn ampersands_branches_one_word_acronyms_and_a_company_s_partner_are_organizatio
         ]
     );
 }
+
+#[test]
+fn an_acronym_keeps_the_common_words_it_spells_and_a_kind_noun_names_the_word_before_it() {
+    let (people, orgs, _) = extracted(
+        "The National Fisheries Council (NFC) met on Monday. A survey by the Kantar institute \
+         found support for Hoshida Heavy Industries, Ltd. at a low.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(
+        orgs,
+        [
+            "National Fisheries Council",
+            "Kantar",
+            "Hoshida Heavy Industries, Ltd."
+        ]
+    );
+}
+
+#[test]
+fn calling_it_is_speech_and_a_lawyer_is_an_unnamed_source() {
+    let (_, _, quotes) = extracted(
+        "Trade Minister Ana Silva welcomed the ruling, calling it “long overdue.”\n\n\
+         A Lisbon-based tax lawyer, who asked not to be named, said the fines were “far too \
+         small” to matter.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("long overdue.", "Ana Silva"),
+            (
+                "far too small",
+                "A Lisbon-based tax lawyer, who asked not to be named"
+            ),
+        ])
+    );
+}
