@@ -32,10 +32,11 @@ pub struct Config {
     pub http_workers: usize,
     /// `DATABASE_POOL_SIZE`: connections per pool.
     pub pool_size: usize,
-    /// `DATABASE_POOL_SHED_MS`: while requests wait for a database connection and
-    /// recently waited longer than this on average, a new GraphQL request over HTTP is
-    /// refused at once (503 `SERVER_BUSY`) instead of queueing. Default: three quarters
-    /// of `DATABASE_POOL_WAIT_MS`.
+    /// `DATABASE_POOL_SHED_MS`: when a new GraphQL request over HTTP would wait for a
+    /// database connection longer than this (requests recently waited longer on average,
+    /// or more wait than the pools hand out in this time), it is refused at once (503
+    /// `SERVER_BUSY`) instead of queueing. Default: three quarters of
+    /// `DATABASE_POOL_WAIT_MS`.
     pub pool_shed_wait: Duration,
     /// `STATEMENT_TIMEOUT_MS`: per-request `statement_timeout`.
     pub statement_timeout: Duration,
