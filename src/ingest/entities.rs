@@ -526,8 +526,9 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             } else {
                 m.start()
             };
+            // ("Holdings’": a possessive mark may end the name's last token.)
             for (i, t) in toks.iter().enumerate() {
-                if t.start >= start && t.end <= end {
+                if t.start >= start && t.start < end {
                     covered[i] = true;
                 }
             }
@@ -598,7 +599,8 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         let words: Vec<&str> = c.surface.split_whitespace().collect();
         let owner = orgs_c.iter().find(|o| {
             let full: Vec<&str> = o.surface.split_whitespace().collect();
-            full.len() > words.len() && full[..words.len()] == words[..]
+            // "VinFast’s" after "its carmaker VinFast": the whole name too.
+            full.len() >= words.len() && full[..words.len()] == words[..]
         });
         let Some(owner) = owner else { return true };
         short_forms.push(OrgCand {
@@ -817,6 +819,7 @@ fn scan_runs<'a>(
                             .iter()
                             .any(|x| matches!(x.text, "in" | "to"))
                 }
+                "and" if spells_paren_acronym(toks, start, end) => true,
                 "and" => {
                     // "the Fire and Disaster Management Agency": after "the", two short
                     // capitalized parts joined by "and" before a body's head are one name.
@@ -940,6 +943,34 @@ fn scan_runs<'a>(
             }
         }
     }
+}
+
+/// "Defence Research and Development Organisation (DRDO)": at the "and" at token `and` of a
+/// run that began at `start`, whether the capitalized words on to a parenthesized acronym
+/// spell it with the run's words (connectors left out).
+fn spells_paren_acronym(toks: &[Tok<'_>], start: usize, and: usize) -> bool {
+    let mut k = and + 1;
+    while toks
+        .get(k)
+        .is_some_and(|t| is_cap(t.text) || matches!(t.text, "of" | "for" | "and" | "the"))
+        && k - and < 8
+    {
+        k += 1;
+    }
+    let (Some(open), Some(acr), Some(close)) = (toks.get(k), toks.get(k + 1), toks.get(k + 2))
+    else {
+        return false;
+    };
+    if open.text != "(" || close.text != ")" || !is_acronym(acr.text) {
+        return false;
+    }
+    let letters: String = acr.text.chars().filter(char::is_ascii_alphabetic).collect();
+    let initials: String = toks[start..k]
+        .iter()
+        .filter(|t| !matches!(t.text, "of" | "for" | "and" | "the"))
+        .filter_map(|t| t.text.chars().next())
+        .collect();
+    initials == letters
 }
 
 /// Whether an acronym's letters appear in order in a word, the first one first
@@ -1209,6 +1240,8 @@ fn classify_run<'a>(
         && orgs.last().is_some_and(|o| {
             o.paragraph == p && o.end == toks[start - 2].end && o.kind == OrgKind::Company
         });
+    // "NPO Mashinostroyeniya", "PJSC Gazprom": a legal form written first.
+    let form_first = org_words.len() >= 2 && in_list!("NPO JSC PJSC OAO OOO", org_words[0]);
     // "PEN America", "NHK World": an acronym with a place or a reach is a body's name.
     let acronym_place = org_words.len() == 2
         && is_acronym(org_words[0])
@@ -1221,6 +1254,7 @@ fn classify_run<'a>(
         || lone_body
         || acronym_place
         || one_word_acronym
+        || form_first
         || beside_company
         || (called_a_body && !org_words.iter().any(|w| TITLE_HEADS.contains(w)))
         || cooperative.is_some()
@@ -1391,6 +1425,9 @@ fn classify_run<'a>(
         && (names_a_thing
             || (determiner_before && !speaks && !owner_of)
             || place_of
+            // "a plant in Hai Phong, as ...": two words after a preposition of place,
+            // neither speaking nor owning, are a place too.
+            || (n1 - n0 == 2 && place_before && !speaks)
             || (lone && (place_before || place_parts)))
     {
         for c in &mut covered[start + n0..start + n1] {

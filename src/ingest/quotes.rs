@@ -86,7 +86,7 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
 /// source inside a sentence, up to the next comma.
 static SOURCE_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b[Aa]n? (?:[\p{{L}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?"
+        r"\b[Aa]n? (?:[\p{{L}}\p{{N}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?"
     ))
 });
 
@@ -99,7 +99,7 @@ static HEAD_OF: LazyLock<Regex> = LazyLock::new(|| {
 
 static LAST_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^(?:.*\s)?([Aa]n? (?:[\p{{L}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) .*)?)$"
+        r"^(?:.*\s)?([Aa]n? (?:[\p{{L}}\p{{N}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) .*)?)$"
     ))
 });
 
@@ -610,6 +610,18 @@ fn speaker_of_clause(
         return Some((to_speaker(t), 0.9));
     }
     if let Some(pronoun) = pronoun {
+        // "A woman who visits the clinic said she ... . “...,” she said": the paragraph
+        // opened with an unnamed source and named nobody since.
+        let named = located
+            .iter()
+            .any(|l| matches!(l.target, Target::Person(_)) && l.end <= from);
+        if !named
+            && let Some(d) = SOURCE_IN_SENTENCE.find(text).filter(|d| d.start() == 0)
+            && let Some(cue) = LEAD_CUE.find(&text[d.end()..from])
+        {
+            let subject = &text[..d.end() + cue.start()];
+            return Some((Speaker::Unnamed(description(subject)), 0.6));
+        }
         let gender = pronoun_gender(pronoun.as_str());
         let fits = |s: &Speaker| match s {
             Speaker::Person(i) => entities.gender_fits(*i, gender),

@@ -1466,3 +1466,38 @@ fn calling_it_is_speech_and_a_lawyer_is_an_unnamed_source() {
         ])
     );
 }
+
+#[test]
+fn an_acronym_joins_the_parts_it_spells_and_a_place_or_a_possessive_is_no_person() {
+    let (people, orgs, _) = extracted(
+        "India’s Marine Science and Technology Board (MSTB) hired NPO Kuznetsova to build a \
+         plant in Vung Tau, as its shipbuilder Hanseatic Werft struggles. Hanseatic Werft’s \
+         yard is idle, and Tokyo Electric Power Company Holdings’ Futaba plant is shut.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(
+        orgs,
+        [
+            "Marine Science and Technology Board",
+            "NPO Kuznetsova",
+            "Hanseatic Werft",
+            "Tokyo Electric Power Company Holdings"
+        ]
+    );
+}
+
+#[test]
+fn a_pronoun_after_a_paragraph_opened_by_an_unnamed_source_is_that_source() {
+    let (_, _, quotes) = extracted(
+        "Mayor Ito Rie spoke first.\n\n\
+         A 40-year-old nurse who works the night shift said she was tired. “We are too few,” \
+         she said.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[(
+            "We are too few,",
+            "A 40-year-old nurse who works the night shift"
+        )])
+    );
+}
