@@ -616,7 +616,9 @@ fn speaker_of_clause(
             .iter()
             .any(|l| matches!(l.target, Target::Person(_)) && l.end <= from);
         if !named
-            && let Some(d) = SOURCE_IN_SENTENCE.find(text).filter(|d| d.start() == 0)
+            && let Some(d) = SOURCE_IN_SENTENCE
+                .find(text)
+                .filter(|d| d.start() == 0 && d.end() <= from)
             && let Some(cue) = LEAD_CUE.find(&text[d.end()..from])
         {
             let subject = &text[..d.end() + cue.start()];
