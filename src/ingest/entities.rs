@@ -63,7 +63,9 @@ pub(crate) struct Tok<'a> {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?:\p{Lu}\.){2,}|\p{L}[\p{L}\p{M}\p{N}\-]*(?:['’]\p{L}+)?|\p{N}+(?:[.,:]\p{N}+)*|\S")
+    regex(
+        r"S\.p\.A\.|S\.r\.l\.|(?:\p{Lu}\.){2,}|\p{L}[\p{L}\p{M}\p{N}\-]*(?:['’]\p{L}+)?|\p{N}+(?:[.,:]\p{N}+)*|\S",
+    )
 });
 
 static KNOWN_ORG_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1247,8 +1249,11 @@ fn classify_run<'a>(
         && is_acronym(org_words[0])
         && (PLACES.contains(org_words[1]) || in_list!("International World Global", org_words[1]));
     // "the Forsa institute": one word before a noun for its kind, after "the".
-    let the_kind =
-        kind_after && org_words.len() == 1 && the_before && !PLACES.contains(org_words[0]);
+    let the_kind = kind_after
+        && org_words.len() == 1
+        && the_before
+        && !PLACES.contains(org_words[0])
+        && !NATIONALITIES.contains(org_words[0]);
     if (org_head && org_words.len() >= 2)
         || the_kind
         || lone_body

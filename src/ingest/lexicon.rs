@@ -234,6 +234,7 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("N.V.", Company),
         ("S.A.", Company),
         ("S.p.A.", Company),
+        ("S.r.l.", Company),
         ("SE", Company),
         ("AB", Company),
         ("ASA", Company),

@@ -1501,3 +1501,13 @@ fn a_pronoun_after_a_paragraph_opened_by_an_unnamed_source_is_that_source() {
         )])
     );
 }
+
+#[test]
+fn an_italian_legal_form_ends_a_name_and_a_nationality_before_a_kind_noun_is_no_body() {
+    let (people, orgs, _) = extracted(
+        "Workers at Torino Freni S.p.A. struck on Monday, and the Italian carrier cancelled \
+         flights.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Torino Freni S.p.A."]);
+}
