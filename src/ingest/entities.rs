@@ -475,6 +475,32 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             {
                 continue;
             }
+            // "Armed Forces of the Philippines (AFP)": an acronym defined in parentheses for
+            // the words before it is theirs, whatever body the list knows by it.
+            if is_acronym(m.as_str())
+                && text[..m.start()].ends_with('(')
+                && text[m.end()..].starts_with(')')
+            {
+                let before = text[..m.start() - 1].trim_end();
+                let initials: String = before
+                    .split_whitespace()
+                    .rev()
+                    .take_while(|w| is_cap(w) || matches!(*w, "of" | "the" | "for" | "and"))
+                    .filter(|w| is_cap(w))
+                    .filter_map(|w| w.chars().next())
+                    .collect::<Vec<char>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let letters: String = m
+                    .as_str()
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .collect();
+                if initials.ends_with(&letters) && initials.len() == letters.len() {
+                    continue;
+                }
+            }
             // "the Chinese Embassy to the EU": the body a post is accredited to is part of the
             // post's name.
             let before: Vec<&str> = text[..m.start()].split_whitespace().rev().take(3).collect();

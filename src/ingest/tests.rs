@@ -1511,3 +1511,15 @@ fn an_italian_legal_form_ends_a_name_and_a_nationality_before_a_kind_noun_is_no_
     assert!(people.is_empty(), "{people:?}");
     assert_eq!(orgs, ["Torino Freni S.p.A."]);
 }
+
+#[test]
+fn an_acronym_defined_for_the_words_before_it_is_theirs_not_a_known_body_s() {
+    let (_, orgs, _) = extracted(
+        "The Armed Forces of the Philippines (AFP) said the drills began. Agence \
+         France-Presse (AFP) photographed them.",
+    );
+    assert_eq!(
+        orgs,
+        ["Armed Forces of the Philippines", "Agence France-Presse"]
+    );
+}
