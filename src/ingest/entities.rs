@@ -477,7 +477,15 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             }
             // "Armed Forces of the Philippines (AFP)": an acronym defined in parentheses for
             // the words before it is theirs, whatever body the list knows by it.
+            // (Not after a known name: "Liberal Democratic Party (LDP)" stays the known one.)
+            let after_known = toks
+                .iter()
+                .zip(&covered)
+                .rev()
+                .find(|(t, _)| t.end <= m.start().saturating_sub(1))
+                .is_some_and(|(_, &c)| c);
             if is_acronym(m.as_str())
+                && !after_known
                 && text[..m.start()].ends_with('(')
                 && text[m.end()..].starts_with(')')
             {
