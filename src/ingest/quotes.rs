@@ -82,11 +82,17 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// "a 68-year-old woman", "a spokesperson": an indefinite unnamed source, up to its noun.
+fn unnamed_head() -> String {
+    format!(r"[Aa]n? (?:[\p{{L}}\p{{N}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})")
+}
+
 /// "a post by a spokesperson of the Chinese Ministry of Foreign Affairs": an unnamed
 /// source inside a sentence, up to the next comma.
 static SOURCE_IN_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b[Aa]n? (?:[\p{{L}}\p{{N}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?"
+        r"\b{}(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?",
+        unnamed_head()
     ))
 });
 
@@ -97,9 +103,12 @@ static HEAD_OF: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The last unnamed source in a [`SOURCE_IN_SENTENCE`] match ("a spokeswoman of X" in "a
+/// post by a spokeswoman of X").
 static LAST_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^(?:.*\s)?([Aa]n? (?:[\p{{L}}\p{{N}}\-]+ ){{0,3}}?(?:{SOURCE_NOUNS})(?: (?:of|at|for|in|from) .*)?)$"
+        r"^(?:.*\s)?({}(?: (?:of|at|for|in|from) .*)?)$",
+        unnamed_head()
     ))
 });
 
