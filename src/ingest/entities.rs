@@ -389,6 +389,16 @@ struct OrgCand {
     known_name: Option<String>,
 }
 
+/// The body's head a word is, or ends in after a hyphen ("Post-Herald": a paper).
+fn org_head(word: &str) -> Option<OrgKind> {
+    ORG_HEADS.get(word).copied().or_else(|| {
+        let (_, tail) = word.rsplit_once('-')?;
+        tail.starts_with(char::is_uppercase)
+            .then(|| ORG_HEADS.get(tail).copied())
+            .flatten()
+    })
+}
+
 fn org_kind_of(tokens: &[&str]) -> OrgKind {
     // "Huaxia News Service", "Kaigan News Agency": a news service is media.
     if tokens.iter().any(|t| matches!(*t, "News" | "Broadcasting")) {
@@ -397,7 +407,7 @@ fn org_kind_of(tokens: &[&str]) -> OrgKind {
     tokens
         .iter()
         .rev()
-        .find_map(|t| ORG_HEADS.get(t).copied())
+        .find_map(|t| org_head(t))
         .unwrap_or(OrgKind::Other)
 }
 
@@ -679,6 +689,9 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             o.key.clone_from(key);
         }
     }
+    if let Some(first) = paragraphs.first() {
+        credited_outlet(first, &all_tokens, &mut people_c, &mut orgs_c);
+    }
     if !known.is_empty() {
         known_orgs(known, &all_tokens, &covered_all, &mut people_c, &mut orgs_c);
     }
@@ -693,6 +706,55 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         organizations,
         located,
         genders,
+    }
+}
+
+/// "HANOI, Aug. 5 (Kaigan) - ... she told Kaigan": the outlet credited in the dateline is
+/// an outlet where the body names it again, not a person.
+fn credited_outlet(
+    first: &str,
+    all_tokens: &[Vec<Tok<'_>>],
+    people: &mut Vec<PersonCand>,
+    orgs: &mut Vec<OrgCand>,
+) {
+    let Some((open, close)) = super::print::dateline_credit(first) else {
+        return;
+    };
+    let credit = first[open..close].trim_matches(['(', ')']).trim();
+    let words: Vec<&str> = credit.split_whitespace().collect();
+    if words.is_empty() || !words.iter().all(|w| is_cap(w)) {
+        return;
+    }
+    for (p, toks) in all_tokens.iter().enumerate() {
+        for i in 0..toks.len().saturating_sub(words.len() - 1) {
+            let run = &toks[i..i + words.len()];
+            if (p == 0 && run[0].start < close)
+                || !run.iter().zip(&words).all(|(t, w)| t.text == *w)
+                || toks.get(i + words.len()).is_some_and(|t| is_cap(t.text))
+            {
+                continue;
+            }
+            let (start, end) = (run[0].start, run[run.len() - 1].end);
+            if orgs
+                .iter()
+                .any(|o| o.paragraph == p && o.start <= start && o.end >= end)
+            {
+                continue;
+            }
+            people.retain(|c| !(c.paragraph == p && c.start < end && c.end > start));
+            orgs.push(OrgCand {
+                key: format!("{credit}|"),
+                surface: credit.to_owned(),
+                acronym: None,
+                kind: OrgKind::Media,
+                country: None,
+                paragraph: p,
+                start,
+                end,
+                from_lexicon: false,
+                known_name: None,
+            });
+        }
     }
 }
 
@@ -797,7 +859,10 @@ fn scan_runs<'a>(
         // noun for a body is that body's, whatever its words.
         // "local broadcaster ATV", "the carrier Solaseed Air", "an executive of Sanyo
         // Kaiun" (not a place: "a resident of Naha").
-        let after_body_noun = (i >= 1 && is_body_noun(toks[i - 1].text))
+        // ("the aircraft carrier Shandong" is a ship.)
+        let after_body_noun = (i >= 1
+            && is_body_noun(toks[i - 1].text)
+            && !(i >= 2 && toks[i - 1].text == "carrier" && toks[i - 2].text == "aircraft"))
             || (i >= 2
                 && matches!(toks[i - 1].text, "of" | "at")
                 && is_staff_noun(toks[i - 2].text)
@@ -901,6 +966,22 @@ fn scan_runs<'a>(
                 }
                 // "Whitcombe & Hale LLP", "Procter & Gamble": no person's name has "&".
                 "&" => next_cap,
+                // "Supreme People's Court", "Women's University": a plural noun's possessive
+                // inside a body's name (not "Japan's Defense Ministry", an owner).
+                "’s" | "'s" => {
+                    next_cap
+                        && in_list!(
+                            "People Women Children Men Workers Farmers Citizens Veterans \
+                             Teachers Students Consumers",
+                            prev
+                        )
+                        && toks[end + 1..]
+                            .iter()
+                            .take(4)
+                            .take_while(|n| is_cap(n.text))
+                            .last()
+                            .is_some_and(|n| org_head(n.text).is_some())
+                }
                 // Legal suffixes stay part of the name: "Co., Ltd.", "Co., Inc.".
                 // "Mitsubishi Heavy Industries, Ltd.", "Sora Group, Inc.".
                 "," => {
@@ -1148,7 +1229,7 @@ fn classify_run<'a>(
         );
     // "spokesman He Yadong": after a title, a name may start with a common word.
     let after_title = start > 0 && TITLE_HEADS.contains(toks[start - 1].text) && words.len() >= 2;
-    let keeps_words = inside_sentence && (ORG_HEADS.contains_key(last) || after_title);
+    let keeps_words = inside_sentence && (org_head(last).is_some() || after_title);
     let mut s = 0;
     while s < words.len()
         && COMMON_CAPITALIZED.contains(words[s])
@@ -1219,12 +1300,8 @@ fn classify_run<'a>(
     let kind_after = toks.get(end).is_some_and(|t| {
         is_body_noun(t.text) || matches!(t.text, "magazine" | "paper" | "institute" | "pollster")
     });
-    let org_head = ORG_HEADS.contains_key(last)
-        || head_of
-        || head_in
-        || head_then_place
-        || particle
-        || kind_after;
+    let org_head =
+        org_head(last).is_some() || head_of || head_in || head_then_place || particle || kind_after;
     let org_words = &words[s..];
     // "Soviet Union", "United States": places, not bodies.
     if org_words.iter().all(|w| PLACES.contains(w)) {

@@ -114,7 +114,10 @@ pub static TITLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         businesswoman Economist economist Historian historian Scientist scientist Engineer \
         engineer Physician physician Nurse nurse Teacher teacher Principal principal Activist \
         activist Journalist journalist Editor editor Columnist columnist Chef chef Founder \
-        founder Coach coach Pilot pilot Priest priest Monk monk",
+        founder Coach coach Pilot pilot Priest priest Monk monk Curator curator Legislator \
+        Lawmaker Assemblyman Assemblywoman Councilman Councilwoman Prosecutor prosecutor \
+        Detective detective Magistrate Bishop Archbishop Cardinal Abbot abbot Librarian \
+        librarian",
     )
 });
 
@@ -155,7 +158,11 @@ pub static TITLE_MODIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         Information Press Bureau Agency Office Department Secretariat People People’s Congress \
         Legislative Finance-Minister Armed Liberal Democratic Communist Workers’ Conservative \
         Labour Republican Democrat Imperial Crown Grand Supreme Court Top Chairman Vice-Chairman \
-        Co-Chair",
+        Co-Chair Oceans Unification Family Families Employment Veterans Patriots Startups \
+        Energy Food Drug Drugs Mines Resources Water Housing Urban Rural Development Social \
+        Youth Women Planning Personnel Heritage Climate Ports Shipping Aviation Manpower \
+        Immigration Natural Human Rights Local Civil Religious Minority Minorities \
+        Indigenous Statistics Investment",
     )
 });
 
@@ -288,6 +295,9 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind>> = LazyLock::new(|
         ("Union", Other),
         ("Institute", Other),
         ("University", Other),
+        ("School", Other),
+        ("College", Other),
+        ("Academy", Other),
         ("Foundation", Other),
         ("Organization", Other),
         ("Organisation", Other),
@@ -339,7 +349,8 @@ pub static NON_ENTITY_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| 
         Crisis Incident Affair Revolution Movement Festival Award Prize Cup Budget Report Paper \
         Policy Review Outlook Vision Mission Operation System Missile Rocket Vessel Ship Carrier \
         Destroyer Aircraft Jet Pier Harbor Harbour Wharf Facility Facilities Area Range Training \
-        Garrison Headland Cape Reef Shoal Atoll Coast Province County Market",
+        Garrison Headland Cape Reef Shoal Atoll Coast Province County Market Temple Church \
+        Cathedral Mosque Castle Garden Gardens",
     )
 });
 

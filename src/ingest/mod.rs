@@ -27,7 +27,7 @@ pub use print::{date_from_source_url, parse_print};
 
 /// Version of the extraction rules; stored with every extracted link so that re-extraction
 /// knows what produced it. Bump when rules change.
-pub const EXTRACTOR_VERSION: &str = "rules-6";
+pub const EXTRACTOR_VERSION: &str = "rules-7";
 
 /// Largest raw article accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
@@ -80,10 +80,22 @@ pub enum Format {
 /// Tells the format of a raw input from its first characters.
 pub fn detect_format(text: &str) -> Format {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
-    if trimmed.starts_with('[') {
-        return Format::Ndjson;
+    // What follows the opening bracket tells JSON from a page whose title opens with one
+    // ("[Exclusive] Seoul city to cap ...", "{Update} ..."): an array of objects, an object
+    // with a key.
+    let then = |open: char| {
+        trimmed
+            .strip_prefix(open)
+            .map(|rest| rest.trim_start().chars().next())
+    };
+    if let Some(next) = then('[') {
+        return if matches!(next, None | Some('{' | ']')) {
+            Format::Ndjson
+        } else {
+            Format::Print
+        };
     }
-    if !trimmed.starts_with('{') {
+    if !matches!(then('{'), Some(None | Some('"' | '}'))) {
         return Format::Print;
     }
     // Several non-empty lines that each open an object: one article per line.

@@ -14,27 +14,65 @@ static SOURCE_URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"/(\d{4})(\d{2})(\d{2})\d*(?:/|\.|\?|#|$)"));
 static URL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?:(?i:source(?:\s+url)?|url|link)\s*:\s*)?(https?://\S+)$"));
-static DATE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"^(?i:date)\s*:?\s*(\d{4}-\d{2}-\d{2})$"));
-// A dated header line: "Published: 2025-03-03 09:15 KST", "Updated March 3, 2025",
-// "Monday, March 3, 2025 10:42 a.m.", "2025/03/03 14:00", "3 March 2025".
-static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+// A date as pages write it in a header line: ISO, slashed (year first, or month first as
+// American pages do: "07/04/2025"), or with the month's name ("July 5, 2025", "Jul. 8,
+// 2025", "10 Jul, 2025").
+const MONTH: &str = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+static DATE_IN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"\b(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|(\d{{4}})/(\d{{1,2}})/(\d{{1,2}})|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})|({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})|(\d{{1,2}})\s+({MONTH})\.?,?\s+(\d{{4}}))\b"
+    ))
+});
+// What else a dated header line may hold: times, zones, and the words around them
+// ("Published: ... | Updated: ...", "2:20 PM GMT+9 Updated 3 hours ago", "Monday,").
+static DATE_LINE_REST: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(?:(?i:published|updated|posted|first published|last updated|dated?)\s*(?:on|at)?\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(\d{4}-\d{2}-\d{2}|\d{4}/\d{1,2}/\d{1,2}|\p{Lu}[a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\p{Lu}[a-z]{2,8}\s+\d{4})(?:\s*(?:,|at|-|\|)?\s*\d{1,2}:\d{2}(?:\s*[\p{L}.]{1,6}){0,2})?\s*(?:\(?[A-Z]{2,4}\)?)?$",
+        r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?|\b(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?|\b(?:published|publication|updated?|posted|first|last|modified|edited|date[ds]?|on|at|ago|just|now|hours?|hrs?|minutes?|mins?|days?|seconds?|secs?|[ap]m|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?\.?|(?-i:[A-Z]{1,3}[SD]?T|GMT|UTC))\b|\d+",
     )
 });
+// A short parenthesized label beside a date: "(Mainichi Japan)".
+static PAREN_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\(\s*\p{Lu}[\p{L}.’'\-]*(?:\s+[\p{L}.’'\-]+){0,2}\s*\)"));
 // "Source: Kaigan News Agency": the outlet of a wire or newspaper page.
 static SOURCE_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?i:source|sources|publication)\s*:\s*(\S.{0,80})$"));
-// An agency credit where a byline would be: "Kaigan News Agency", "(Kaigan)", "By Kyodo News".
+// An agency credit where a byline would be: "Kaigan News Agency", "(Kaigan)", "By Kyodo
+// News", "BY JIJI".
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(?:(?:By|BY|From)\s+)?\(?(?:(?:\p{Lu}[\p{L}\-]*\s+){1,4}(?:News\s+Agency|Agency|Press|News\s+Service|Newswire|Wire\s+Service|News)|Reuters|AFP|AP|Kyodo|Yonhap|Xinhua|Jiji|Bernama|Agence France-Presse|Associated Press)\)?(?:\s+(?:staff|Staff|reporters?|Reporters?))?$",
+        r"^(?:(?i:By|From)\s+)?\(?(?:(?:\p{Lu}[\p{L}\-]*\s+){1,4}(?i:News\s+Agency|Agency|Press|News\s+Service|Newswire|Wire\s+Service|News)|(?i:Reuters|AFP|AP|Kyodo|Yonhap|Xinhua|Jiji|Bernama|Agence France-Presse|Associated Press))\)?(?:\s+(?i:staff|reporters?))?$",
+    )
+});
+// An agency after the last author of a byline: "By HANA KIMURA and PAOLO REYES Associated
+// Press".
+static AGENCY_AFTER_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\s+(?i:(?:the\s+)?associated\s+press|reuters|afp|kyodo(?:\s+news)?|yonhap(?:\s+news(?:\s+agency)?)?|jiji(?:\s+press)?|xinhua(?:\s+news\s+agency)?|bloomberg)$",
+    )
+});
+// Page furniture on a line of its own: sharing buttons, reading times, notes on the
+// outlet's standards, end marks, links to the page in another language, a reporter's
+// e-mail address.
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^(?:share(?:\s+this(?:\s+article|\s+story)?)?|copy\s+link|link\s+copied|listen(?:\s+to\s+(?:this|the)\s+(?:article|story))?|\d+\s*min(?:ute)?s?\s+read|advertisement|read\s+more|related(?:\s+articles|\s+stories|\s+news)?|(?:japanese|korean|chinese|english)\s+version|\(\s*end\s*\)|end|-*\s*enditem(?:/\w+)?\s*-*|why\s+you\s+can\s+trust\s+\S.{0,40}|our\s+standards:.{0,80}|\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?|(?:updated|posted|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago|(?:senior\s+|staff\s+)?(?:writers?|reporters?|correspondents?)|staff)$",
+    )
+});
+// The credits that close a wire story: "Reporting by X; Editing by Y", in parentheses or not.
+static CREDIT_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\(?(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|graphics|photos?|research)\s+by\s+[^;()]{1,80}(?:;\s*(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|graphics|photos?|research)\s+by\s+[^;()]{1,80})*\)?\.?$",
+    )
+});
+// A byline closing the article: "By Yoo Eun-bi (eunbi@example.com)", "(By Lin Yu-ting)".
+static LATE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\(?(?:By|BY|by)\s+(\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*){1,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*){1,3})*)\)?(?:\s*\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?)?$",
     )
 });
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(?:By|BY|by)\s+(\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3})*)(?:\s*[,/(].*)?$",
+        r"^(?:By|BY|by)\s+(\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3})*)(?:\s*[,/(\[].*)?$",
     )
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -255,10 +293,25 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
             current.clear();
         }
     };
+    // A byline line met in the body: (paragraphs before it, its names). It is the article's
+    // byline if only furniture follows it, else a paragraph of the body.
+    let mut late_byline: Option<(usize, &str, Vec<String>)> = None;
     for line in &lines[i..end] {
         let t = line.trim();
         if t.is_empty() {
             flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        if FURNITURE.is_match(t) || CREDIT_TRAILER.is_match(t) {
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        if in_body && let Some(names) = LATE_BYLINE.captures(t).and_then(|c| c.get(1)) {
+            flush(&mut current, &mut paragraphs);
+            if let Some((at, text, _)) = late_byline.take() {
+                paragraphs.insert(at, text.to_owned());
+            }
+            late_byline = Some((paragraphs.len(), t, split_authors(names.as_str())));
             continue;
         }
         if let Some(url) = URL.captures(t).and_then(|c| c.get(1)) {
@@ -277,6 +330,19 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         if t.eq_ignore_ascii_case("(abridged)") {
             article.abridged = true;
             flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        // Until the body's first sentence, short lines are the page's header: a date line
+        // may come after a line no rule knows ("STAFF WRITER", a kicker).
+        let before_sentences = current.is_empty()
+            && paragraphs
+                .iter()
+                .all(|p| p.len() < 60 && !p.ends_with(['.', '”', '"']));
+        if before_sentences
+            && article.published_on.is_none()
+            && let Some(date) = header_date(t)
+        {
+            article.published_on = date;
             continue;
         }
         if !in_body && current.is_empty() {
@@ -301,6 +367,13 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         current.push(t);
     }
     flush(&mut current, &mut paragraphs);
+    if let Some((at, text, names)) = late_byline {
+        if at == paragraphs.len() && article.byline.is_empty() {
+            article.byline = names;
+        } else if at < paragraphs.len() {
+            paragraphs.insert(at, text.to_owned());
+        }
+    }
 
     article.dateline = paragraphs.first().and_then(|p| dateline_of(p));
     // "Minato Daily" above the dateline and again on the `Source:` line is the outlet's
@@ -349,15 +422,69 @@ impl HeaderMeta {
 }
 
 /// A date line or dated header line: `Some(date)` when it names a calendar date,
-/// `Some(None)` for a date-shaped line that is not one.
+/// `Some(None)` for a date-shaped line that is not one ("date 2025-02-30").
+///
+/// A line is a date line when, besides its dates, it holds only times, time zones and the
+/// words pages put around them ("Published: ... | Updated: ...", "Updated 3 hours ago"),
+/// plus at most a short parenthesized label ("(Mainichi Japan)"), an agency credit ("KYODO
+/// NEWS - Jul 7, 2025 - 14:20") and short `|`-separated labels after the date ("| World").
 fn header_date(line: &str) -> Option<Option<NaiveDate>> {
-    let found = DATE_LINE
-        .captures(line)
-        .or_else(|| DATED_HEADER.captures(line))?;
-    let date = found.get(1)?.as_str();
-    Some(parse_date(
-        &date.split_whitespace().collect::<Vec<_>>().join(" "),
-    ))
+    if line.len() > 140 {
+        return None;
+    }
+    let found = DATE_IN_LINE.captures(line)?;
+    let whole = found.get(0)?;
+    let date_segment = line[..whole.start()].matches('|').count();
+    for (i, segment) in line.split('|').enumerate() {
+        let rest = DATE_IN_LINE.replace_all(segment, " ");
+        let rest = DATE_LINE_REST.replace_all(&rest, " ");
+        let rest = PAREN_LABEL.replace_all(&rest, " ");
+        let words: Vec<&str> = rest
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '’' | '-' | '.'))
+            .map(|w| w.trim_matches(['.', '-', '\'', '’']))
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .collect();
+        // Before the date, only an agency's credit; after it, a section's short label.
+        let fits = if i <= date_segment {
+            words.is_empty() || CREDIT.is_match(&words.join(" "))
+        } else {
+            words.len() <= 4
+        };
+        if !fits {
+            return None;
+        }
+    }
+    let num = |i: usize| found.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let month_of = |i: usize| {
+        let name = found.get(i)?.as_str().to_lowercase();
+        [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
+        .iter()
+        .position(|m| name.starts_with(m))
+        .and_then(|m| u32::try_from(m + 1).ok())
+    };
+    let ymd = |y: Option<u32>, m: Option<u32>, d: Option<u32>| {
+        NaiveDate::from_ymd_opt(i32::try_from(y?).ok()?, m?, d?)
+    };
+    let date = if found.get(1).is_some() {
+        ymd(num(1), num(2), num(3))
+    } else if found.get(4).is_some() {
+        ymd(num(4), num(5), num(6))
+    } else if found.get(7).is_some() {
+        // Month first, as American pages write it, unless the first number cannot be one.
+        let (a, b) = (num(7), num(8));
+        if a.is_some_and(|a| a > 12) {
+            ymd(num(9), b, a)
+        } else {
+            ymd(num(9), a, b)
+        }
+    } else if found.get(10).is_some() {
+        ymd(num(12), month_of(10), num(11))
+    } else {
+        ymd(num(15), month_of(14), num(13))
+    };
+    Some(date)
 }
 
 /// Whether a header candidate is already the body: it opens with a dateline, or it is a
@@ -433,7 +560,8 @@ pub(crate) fn split_authors(names: &str) -> Vec<String> {
         .split(',')
         .flat_map(|p| p.split(" and "))
         .map(str::trim)
+        .map(|p| AGENCY_AFTER_AUTHOR.replace(p, ""))
         .filter(|p| !p.is_empty() && !affiliation(p))
-        .map(str::to_owned)
+        .map(|p| p.into_owned())
         .collect()
 }

@@ -78,7 +78,7 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|commentary|editorial|ministry|agency|party|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|commentary|editorial|ministry|agency|party|court|commission|council|bureau|embassy|authority|association|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
     )
 });
 
@@ -230,6 +230,22 @@ const AFTER_SPEECH: &str = "and or but as in on at to for with by from over whil
     these those it them him us any all each every no of concerning regarding about including \
     between among under into through against within without toward towards across amid \
     despite than like via";
+
+/// Whether `lead` ends with a number or a word for a quantity ("500 more", "three",
+/// "dozens of").
+fn counts_before(lead: &str) -> bool {
+    let mut words = lead.split_whitespace().rev();
+    let mut last = words.next().unwrap_or("");
+    if last == "of" {
+        last = words.next().unwrap_or("");
+    }
+    last.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || in_list!(
+            "more fewer several many dozens hundreds thousands two three four five six seven \
+             eight nine ten twelve twenty fifty hundred thousand",
+            last
+        )
+}
 
 fn ends_with_determiner(gap: &str) -> bool {
     gap.split_whitespace()
@@ -431,11 +447,13 @@ fn previous_subject_in(
             gender.is_some()
                 && matches!(l.target, Target::Person(i) if entities.genders.get(i).copied().flatten() == gender)
         });
+        // "Quang's lawyer, Le Thi Hoa, said": an owner is not the subject.
         let subject = gendered
             .or_else(|| {
-                sentence
-                    .iter()
-                    .find(|l| !is_preposition(word_before(text, l.outer_start)))
+                sentence.iter().find(|l| {
+                    !is_preposition(word_before(text, l.outer_start))
+                        && !text[l.end..].starts_with(['\'', '’'])
+                })
             })
             .or(sentence.first());
         if let Some(Target::Person(i)) = subject.map(|l| l.target) {
@@ -517,6 +535,18 @@ fn resolve_role(
     }
     if matches!(head, "ministry" | "agency" | "party") {
         return latest_org(entities, before, |o| o.name.to_lowercase().contains(head));
+    }
+    // "The court said": the latest court the article named, else an unnamed body.
+    if matches!(
+        head,
+        "court" | "commission" | "council" | "bureau" | "embassy" | "authority" | "association"
+    ) {
+        return latest_org(entities, before, |o| {
+            o.name
+                .split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case(head))
+        })
+        .or_else(|| Some(Speaker::Unnamed(format!("the {role}"))));
     }
     let wanted: &[&str] = match head {
         "envoy" => &["ambassador", "envoy"],
@@ -1142,8 +1172,17 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
             if words <= 2 && !cue_object && !reported && modifies_next(&text[m.close..]) {
                 continue;
             }
-            // Short quoted words with no speech cue right before them are names or scare quotes.
-            if words <= 2 && !fragment && prev.is_none() && lead.trim().is_empty() {
+            // Short quoted words with no speech cue right before them are names or scare
+            // quotes; not a short sentence that a cue right after closes (“We will,” X said).
+            let cue_follows = quoted.trim_end().ends_with([',', '!', '?'])
+                && TAIL_CUE
+                    .find(&text[m.close..sentence_end(m.close)])
+                    .is_some_and(|c| c.start() <= 40);
+            if words <= 2 && !fragment && prev.is_none() && lead.trim().is_empty() && !cue_follows {
+                continue;
+            }
+            // "open 500 more “cool shelters”": things counted are a term, not speech.
+            if words <= 3 && quoted.starts_with(char::is_lowercase) && counts_before(lead) {
                 continue;
             }
             if let Speaker::Person(i) = speaker {

@@ -705,6 +705,119 @@ fn wire_pages_without_title_or_year_still_parse() {
     );
 }
 
+#[test]
+fn dated_header_lines_as_wire_and_newspaper_pages_write_them() {
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    let dated = |line: &str| {
+        parse_print(&format!("A title\n{line}\n\nTOKYO - The body says so.\n"))
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+    };
+    for (line, want) in [
+        (
+            "Published: 2025-07-02 14:20 KST | Updated: 2025-07-02 16:05 KST",
+            date(2025, 7, 2),
+        ),
+        (
+            "Published : Jul 3, 2025 - 09:12     Updated : Jul 3, 2025 - 11:40",
+            date(2025, 7, 3),
+        ),
+        ("07/04/2025 02:14 PM", date(2025, 7, 4)),
+        ("25/12/2024", date(2024, 12, 25)),
+        (
+            "July 5, 2025 2:20 PM GMT+9 Updated 3 hours ago",
+            date(2025, 7, 5),
+        ),
+        ("Jul. 8, 2025 10:20 JST", date(2025, 7, 8)),
+        ("Updated 2:20 AM GMT+8, July 9, 2025", date(2025, 7, 9)),
+        ("Published: 8:00pm, 10 Jul, 2025", date(2025, 7, 10)),
+        ("July 6, 2025 (Mainichi Japan)", date(2025, 7, 6)),
+        (
+            "KYODO NEWS - Jul 7, 2025 - 14:20 | World, All",
+            date(2025, 7, 7),
+        ),
+        ("Saturday, September 6th, 2025", date(2025, 9, 6)),
+        ("date 2025-02-30", None),
+    ] {
+        let a = dated(line);
+        assert_eq!(a.published_on, want, "{line}");
+        // The line is taken as the date, not as the body's first paragraph.
+        assert_eq!(a.paragraphs, ["TOKYO - The body says so."], "{line}");
+        assert_eq!(a.dateline.as_deref(), Some("TOKYO"), "{line}");
+    }
+    // Words beside a date make a sentence or a title, not a date line.
+    for line in [
+        "Voters go to the polls on July 5, 2025",
+        "The ministry said on 07/04/2025 that it agreed",
+    ] {
+        let a = dated(line);
+        assert_eq!(a.published_on, None, "{line}");
+        assert_eq!(a.paragraphs.len(), 2, "{line}");
+    }
+}
+
+#[test]
+fn page_furniture_and_closing_credits_are_not_the_body() {
+    let a = parse_print(
+        "Lenders to merge\nBY JIJI\nJul 7, 2025\nWhy you can trust Harbour Post\n3 min read\n\n\
+         TOYAMA – Two banks said Monday they will merge.\n\nSHARE\n\n\
+         The regulator welcomed the deal.\n\nReporting by Mori Haruka; Editing by Sam Holloway\n\n\
+         Our Standards: The Meridian Trust Principles.\n\nminsu@hanbitnews.example\n\n(END)\n",
+    )
+    .unwrap();
+    assert_eq!(a.title, "Lenders to merge");
+    assert!(a.byline.is_empty(), "{:?}", a.byline);
+    assert_eq!(
+        a.paragraphs,
+        [
+            "TOYAMA – Two banks said Monday they will merge.",
+            "The regulator welcomed the deal."
+        ]
+    );
+    // A byline at the end of the page is the byline; inside the body it stays text.
+    let b = parse_print(
+        "Coast guard expels dredgers\n\nTaipei, July 4 (FNA) - Ships left.\n\n\
+         (By Lin Yu-ting)\nEnditem/kh\n",
+    )
+    .unwrap();
+    assert_eq!(b.byline, ["Lin Yu-ting"]);
+    assert_eq!(b.paragraphs, ["Taipei, July 4 (FNA) - Ships left."]);
+    let c = parse_print(
+        "City caps fares\n\nThe city acted.\n\nBy Yoo Eun-bi (eunbi@dailyhanbit.example)\n",
+    )
+    .unwrap();
+    assert_eq!(c.byline, ["Yoo Eun-bi"]);
+    let d =
+        parse_print("City caps fares\n\nThe city acted.\n\nBy Yoo Eun-bi\n\nDrivers objected.\n")
+            .unwrap();
+    assert!(d.byline.is_empty());
+    assert_eq!(d.paragraphs.len(), 3);
+    // An agency after the last author is the authors' employer, not a name.
+    let e = parse_print(
+        "Drill off Luzon\nBy HANA KIMURA and PAOLO REYES Associated Press\n\nMANILA, \
+         Philippines (AP) — Ships met.\n",
+    )
+    .unwrap();
+    assert_eq!(e.byline, ["HANA KIMURA", "PAOLO REYES"]);
+    assert_eq!(e.dateline.as_deref(), Some("MANILA, Philippines"));
+}
+
+#[test]
+fn a_page_whose_title_opens_with_a_bracket_is_no_json() {
+    assert_eq!(
+        detect_format("[Exclusive] Seoul city to cap late-night taxi surcharges\n\nBody."),
+        Format::Print
+    );
+    assert_eq!(
+        detect_format("{Update} Storm nears\n\nBody."),
+        Format::Print
+    );
+    assert_eq!(detect_format("[{\"title\": \"a\"}]"), Format::Ndjson);
+    assert_eq!(detect_format("[\n  {\"title\": \"a\"}\n]"), Format::Ndjson);
+    assert_eq!(detect_format("[]"), Format::Ndjson);
+    assert_eq!(detect_format("{\"title\": \"a\"}"), Format::Json);
+    assert_eq!(detect_format("{ }"), Format::Json);
+}
+
 /// Scores every hand-annotated article in `tests/fixtures/handwritten` (gold written before
 /// the extractor was run on it) with the corpus scorer's rules.
 fn handwritten_score() -> super::score::Score {
@@ -935,6 +1048,92 @@ fn occupations_before_names_are_titles_not_names() {
         ]
     );
     assert_eq!(e.quotes[0].speaker, Speaker::Person(0));
+}
+
+#[test]
+fn portfolios_temples_and_more_occupations() {
+    let (people, orgs, quotes) = extracted(
+        "The Ministry of Oceans and Fisheries said the talks would resume. A ledger of \
+         Toshoji Temple went on display. Curator Fujii Akane said, “It was kept well.” \
+         Legislator Cheung Wai-man called it “rushed.”",
+    );
+    assert_eq!(people, ["Fujii Akane", "Cheung Wai-man"]);
+    assert_eq!(orgs, ["Ministry of Oceans and Fisheries"]);
+    assert_eq!(
+        quotes,
+        [
+            ("It was kept well.".to_owned(), "Fujii Akane".to_owned()),
+            ("rushed.".to_owned(), "Cheung Wai-man".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn owners_are_not_subjects_and_bodies_speak_by_their_head() {
+    let (people, orgs, quotes) = extracted(
+        "Vietnam's Supreme People's Court upheld the sentence of Tran Minh Quang. Quang's \
+         lawyer, Le Thi Hoa, said her client would appeal. “He returned every dong,” she said. \
+         The court said the sentence “reflects the harm done.” The Bangkok Post-Herald \
+         disagreed. A team from Muroto High School won. The aircraft carrier Shandong sailed.",
+    );
+    assert_eq!(people, ["Tran Minh Quang", "Le Thi Hoa"]);
+    assert_eq!(
+        orgs,
+        [
+            "Supreme People's Court",
+            "Bangkok Post-Herald",
+            "Muroto High School"
+        ]
+    );
+    assert_eq!(
+        quotes,
+        [
+            (
+                "He returned every dong,".to_owned(),
+                "Le Thi Hoa".to_owned()
+            ),
+            (
+                "reflects the harm done.".to_owned(),
+                "Supreme People's Court".to_owned()
+            )
+        ]
+    );
+}
+
+#[test]
+fn the_outlet_credited_in_the_dateline_is_an_outlet_in_the_body() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nHANOI, Aug. 5 (Kaigan) - The court ruled.\n\n\
+         “We will appeal,” the lawyer Le Thi Hoa told Kaigan.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    let orgs: Vec<(&str, crate::domain::OrgKind)> = e
+        .organizations
+        .iter()
+        .map(|o| (o.name.as_str(), o.kind))
+        .collect();
+    assert_eq!(orgs, [("Kaigan", crate::domain::OrgKind::Media)]);
+    assert_eq!(e.organizations[0].mentions.len(), 1);
+    assert!(e.people.iter().all(|p| p.name != "Kaigan"));
+}
+
+#[test]
+fn a_split_quote_and_counted_terms() {
+    let (_, _, quotes) = extracted(
+        "“We will,” Kishimoto Hiroshi said, “do everything we can.” The city will open 500 \
+         more “cool shelters” in libraries, Kishimoto said.",
+    );
+    assert_eq!(
+        quotes,
+        [
+            ("We will,".to_owned(), "Kishimoto Hiroshi".to_owned()),
+            (
+                "do everything we can.".to_owned(),
+                "Kishimoto Hiroshi".to_owned()
+            )
+        ]
+    );
 }
 
 #[test]
