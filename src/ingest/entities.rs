@@ -389,6 +389,14 @@ struct OrgCand {
     known_name: Option<String>,
 }
 
+/// Lowercase words inside a person's name ("van der Berg", "bin Hashim").
+fn is_name_particle(word: &str) -> bool {
+    in_list!(
+        "van von der den de da di du bin binti ibn dos das del della",
+        word
+    )
+}
+
 /// The body's head a word is, or ends in after a hyphen ("Post-Herald": a paper).
 fn org_head(word: &str) -> Option<OrgKind> {
     ORG_HEADS.get(word).copied().or_else(|| {
@@ -472,7 +480,9 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                 .map(|w| w.trim_end_matches([',', '.', ';', ':']))
                 .take_while(|w| is_cap(w))
                 .collect();
-            if ahead.last().is_some_and(|w| ORG_HEADS.contains_key(w)) {
+            // "Marine Corps Installations Pacific": and so does a command named with its place.
+            let head_at = ahead.iter().rposition(|w| ORG_HEADS.contains_key(w));
+            if head_at.is_some_and(|h| ahead[h + 1..].iter().all(|w| PLACES.contains(w))) {
                 continue;
             }
             // "the CDPJ Diet Affairs Committee": a chamber's one word opening the name of one
@@ -966,6 +976,24 @@ fn scan_runs<'a>(
                 }
                 // "Whitcombe & Hale LLP", "Procter & Gamble": no person's name has "&".
                 "&" => next_cap,
+                // "Pieter van der Berg", "Mohd Razak bin Hashim": a particle inside a
+                // person's name, after a word that can be a name.
+                "van" | "von" | "der" | "den" | "de" | "da" | "di" | "du" | "bin" | "binti"
+                | "ibn" | "dos" | "das" | "del" | "della" => {
+                    let particles = toks[end..]
+                        .iter()
+                        .take_while(|n| is_name_particle(n.text))
+                        .count();
+                    toks.get(end + particles)
+                        .is_some_and(|n| name_like(n.text) && !covered[end + particles])
+                        && particles <= 2
+                        && (name_like(prev) || is_name_particle(prev))
+                        && !toks[start..end]
+                            .iter()
+                            .rev()
+                            .take_while(|x| !is_title_word(x.text))
+                            .any(|x| ORG_HEADS.contains_key(x.text))
+                }
                 // "Supreme People's Court", "Women's University": a plural noun's possessive
                 // inside a body's name (not "Japan's Defense Ministry", an owner).
                 "’s" | "'s" => {
@@ -1230,11 +1258,22 @@ fn classify_run<'a>(
     // "spokesman He Yadong": after a title, a name may start with a common word.
     let after_title = start > 0 && TITLE_HEADS.contains(toks[start - 1].text) && words.len() >= 2;
     let keeps_words = inside_sentence && (org_head(last).is_some() || after_title);
+    // "Royal Netherlands Navy", "National Police Agency": an adjective opening a body's name
+    // stays, even at a sentence's start.
+    let body_adjective = |w: &str| {
+        words.iter().any(|w| org_head(w).is_some())
+            && in_list!(
+                "Royal National Central Federal Imperial International Global Public Regional \
+                 Local Great Greater Supreme",
+                w
+            )
+    };
     let mut s = 0;
     while s < words.len()
         && COMMON_CAPITALIZED.contains(words[s])
         && !is_title_word(words[s])
         && !NATIONALITIES.contains(words[s])
+        && !body_adjective(words[s])
         && (!keeps_words
             || in_list!(
                 "The A An January February March April May June July August September October \
@@ -1303,8 +1342,19 @@ fn classify_run<'a>(
     let org_head =
         org_head(last).is_some() || head_of || head_in || head_then_place || particle || kind_after;
     let org_words = &words[s..];
-    // "Soviet Union", "United States": places, not bodies.
-    if org_words.iter().all(|w| PLACES.contains(w)) {
+    // "Soviet Union", "United States": places, not bodies; "the Japan-U.S. Alliance" is a
+    // relation between places.
+    let places = |w: &&str| {
+        PLACES.contains(w)
+            || w.split('-')
+                .all(|x| PLACES.contains(x) || country_of(x).is_some())
+    };
+    if org_words.iter().all(places)
+        || (matches!(last, "Alliance" | "Coalition")
+            && (org_words.len() < 2
+                || org_words[0].ends_with('.')
+                || org_words[..org_words.len() - 1].iter().all(places)))
+    {
         return;
     }
     // "the Senate", "Congress", "the Navy": a chamber or a service named by its head alone.
@@ -1354,7 +1404,8 @@ fn classify_run<'a>(
             o.paragraph == p && o.end == toks[start - 2].end && o.kind == OrgKind::Company
         });
     // "NPO Mashinostroyeniya", "PJSC Gazprom": a legal form written first.
-    let form_first = org_words.len() >= 2 && in_list!("NPO JSC PJSC OAO OOO", org_words[0]);
+    // "PT Nusantara Karya": an Indonesian company.
+    let form_first = org_words.len() >= 2 && in_list!("NPO JSC PJSC OAO OOO PT", org_words[0]);
     // "PEN America", "NHK World": an acronym with a place or a reach is a body's name.
     let acronym_place = org_words.len() == 2
         && is_acronym(org_words[0])
@@ -1451,7 +1502,20 @@ fn classify_run<'a>(
         // The common word opening a name after a title ("He" of "He Yadong").
         n1 += 1;
     }
-    while n1 < words.len() && name_like(words[n1]) && n1 - n0 < 4 {
+    // Up to four name words, and particles between them ("Pieter van der Berg").
+    let mut name_words = 0;
+    while n1 < words.len() && name_words < 4 {
+        if name_like(words[n1]) {
+            name_words += 1;
+        } else if !(n1 > n0
+            && is_name_particle(words[n1])
+            && words[n1 + 1..]
+                .iter()
+                .find(|w| !is_name_particle(w))
+                .is_some_and(|w| name_like(w)))
+        {
+            break;
+        }
         n1 += 1;
     }
     if n1 == n0 {

@@ -55,7 +55,7 @@ static AGENCY_AFTER_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
 // e-mail address.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)^(?:share(?:\s+this(?:\s+article|\s+story)?)?|copy\s+link|link\s+copied|listen(?:\s+to\s+(?:this|the)\s+(?:article|story))?|\d+\s*min(?:ute)?s?\s+read|advertisement|read\s+more|related(?:\s+articles|\s+stories|\s+news)?|(?:japanese|korean|chinese|english)\s+version|\(\s*end\s*\)|end|-*\s*enditem(?:/\w+)?\s*-*|why\s+you\s+can\s+trust\s+\S.{0,40}|our\s+standards:.{0,80}|\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?|(?:updated|posted|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago|(?:senior\s+|staff\s+)?(?:writers?|reporters?|correspondents?)|staff)$",
+        r"(?i)^(?:share(?:\s+this(?:\s+article|\s+story)?)?|copy\s+link|link\s+copied|listen(?:\s+to\s+(?:this|the)\s+(?:article|story))?|\d+\s*min(?:ute)?s?\s+read|advertisement|read\s+more|related(?:\s+articles|\s+stories|\s+news)?|(?:japanese|korean|chinese|english)\s+version|\(\s*end\s*\)|end|-*\s*enditem(?:/\w+)?\s*-*|why\s+you\s+can\s+trust\s+\S.{0,40}|our\s+standards:.{0,80}|\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?|(?:updated|posted|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago|(?:senior\s+|staff\s+)?(?:writers?|reporters?|correspondents?)|staff|related:.{0,120}|\(?editor[’']s\s+note:.{0,300})$",
     )
 });
 // The credits that close a wire story: "Reporting by X; Editing by Y", in parentheses or not.
@@ -77,7 +77,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(?:\(?(?i:photo|file photo|caption|image|picture)\b|\[(?i:photo)|.*\((?i:photo|reuters|kyodo|afp|ap)(?:/[^)]*)?\)$)",
+        r"^(?:\(?(?i:photo|file photo|caption|image|picture)\b|\[(?i:photo)|.*\((?i:photo|reuters|kyodo|afp|ap)(?:/[^)]*)?\)$|.{10,200}[.!?]\s*\(\p{Lu}[\p{L}\- ]{1,30}(?:/[^)]*)?\)$)",
     )
 });
 // "BEIJING — ", "TOKYO, Oct 24 (Reuters) - ", "Naha, Okinawa Pref. -- "

@@ -1153,8 +1153,46 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     found = Some((sp, None, 0.5, false));
                 }
             }
-            // A full quoted sentence right after a quote of the same speaker continues it.
+            // "Minister X told a news conference:" closing the paragraph before, and the
+            // quote opening this one.
             let opens_paragraph = text[..m.open].trim().is_empty();
+            if found.is_none()
+                && opens_paragraph
+                && p > 0
+                && quoted.starts_with(char::is_uppercase)
+                && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
+                && let Some(before) = paragraphs.get(p - 1)
+                && before.trim_end().ends_with(':')
+            {
+                let before_marks = quoted_spans(before);
+                let from = sentence_starts(before, &before_marks)
+                    .last()
+                    .copied()
+                    .unwrap_or(0);
+                let sentence = &before[from..];
+                let located_before: Vec<&Located> = entities
+                    .located
+                    .iter()
+                    .filter(|l| l.paragraph == p - 1)
+                    .collect();
+                if !sentence.contains(['“', '"'])
+                    && let Some(cue) = LEAD_CUE
+                        .find_iter(sentence)
+                        .find(|c| !sentence[..c.start()].ends_with('-'))
+                    && let Some((sp, _)) = speaker_of_clause(
+                        before,
+                        p - 1,
+                        from,
+                        from + cue.start(),
+                        &located_before,
+                        entities,
+                        &state,
+                    )
+                {
+                    found = Some((sp, None, 0.7, false));
+                }
+            }
+            // A full quoted sentence right after a quote of the same speaker continues it.
             if found.is_none()
                 && lead.trim().is_empty()
                 && (opens_paragraph || prev.is_some())

@@ -1137,6 +1137,57 @@ fn a_split_quote_and_counted_terms() {
 }
 
 #[test]
+fn name_particles_adjectives_of_bodies_and_a_quote_after_a_colon_paragraph() {
+    let (people, orgs, quotes) = extracted(
+        "Royal Netherlands Navy Cmdr. Pieter van der Berg said the crew trained. “Rescue at \
+         sea is what we share,” van der Berg said. First Admiral Mohd Razak bin Hashim agreed. \
+         “We are here to learn,” Mohd Razak said. The consortium includes PT Nusantara Karya \
+         and the Citizens' Alliance for Forced Labor Victims. The Marine Corps Installations \
+         Pacific said it “deeply regrets” the landing.\n\nTransportation Minister Budi \
+         Santoso told a news conference:\n\n“This line will connect the airport to the city.”",
+    );
+    assert_eq!(
+        people,
+        [
+            "Pieter van der Berg",
+            "Mohd Razak bin Hashim",
+            "Budi Santoso"
+        ]
+    );
+    assert_eq!(
+        orgs,
+        [
+            "Royal Netherlands Navy",
+            "PT Nusantara Karya",
+            "Citizens' Alliance for Forced Labor Victims",
+            "Marine Corps Installations Pacific"
+        ]
+    );
+    let speakers: Vec<&str> = quotes.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        speakers,
+        [
+            "Pieter van der Berg",
+            "Mohd Razak bin Hashim",
+            "Marine Corps Installations Pacific",
+            "Budi Santoso"
+        ]
+    );
+}
+
+#[test]
+fn a_caption_credited_to_an_agency_is_no_paragraph() {
+    let a = parse_print(
+        "Heat wave strains grid\ndate 2025-08-18\nWorkers check power lines in Chiba on \
+         Monday. (Kaigan)\n\nTOKYO, Aug. 18 (Kaigan) - Reserves fell.\n\nRelated: Heat \
+         shelters fill up\n\n(Editor's note: This article was updated.)\n",
+    )
+    .unwrap();
+    assert_eq!(a.dateline.as_deref(), Some("TOKYO"));
+    assert_eq!(a.paragraphs, ["TOKYO, Aug. 18 (Kaigan) - Reserves fell."]);
+}
+
+#[test]
 fn a_town_named_alone_is_not_a_person() {
     let (people, _, _) = extracted(
         "Fishing boats stayed in Naze on Sunday. In Naze, the harbor was full. Naze’s mayor \
