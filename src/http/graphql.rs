@@ -179,10 +179,10 @@ fn shed(state: &AppState) -> Option<Answer> {
     let predicted = stats
         .predicted_wait(state.config.pool_size)
         .filter(|p| *p > bound);
-    if (delay <= bound || stats.waiting() == 0) && predicted.is_none() {
+    let waiting = stats.waiting();
+    if (delay <= bound || waiting == 0) && predicted.is_none() {
         return None;
     }
-    let waiting = stats.waiting();
     let mut answer = Refusal::new(
         ErrorCode::ServerBusy,
         format!(
