@@ -654,11 +654,14 @@ fn speaker_of_clause(
         let named = located
             .iter()
             .any(|l| matches!(l.target, Target::Person(_)) && l.end <= from);
+        // (The cue is looked for right after the source's head: "An executive of a parts
+        // supplier in Aichi said ..." names its place before the verb.)
+        static OPENING_SOURCE: LazyLock<Regex> =
+            LazyLock::new(|| regex(&format!("^{}", unnamed_head())));
         if !named
-            && let Some(d) = SOURCE_IN_SENTENCE
-                .find(text)
-                .filter(|d| d.start() == 0 && d.end() <= from)
+            && let Some(d) = OPENING_SOURCE.find(text).filter(|d| d.end() <= from)
             && let Some(cue) = LEAD_CUE.find(&text[d.end()..from])
+            && !text[d.end()..d.end() + cue.start()].contains(['.', '“', '"'])
         {
             let subject = &text[..d.end() + cue.start()];
             return Some((Speaker::Unnamed(description(subject)), 0.6));
@@ -859,7 +862,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 // after a determiner only a whole quoted phrase (“praised its “quiet power”
                 // and ...”), not a modifier of the next noun (“its “gray zone” tactics”).
                 let embedded = quoted.starts_with(char::is_lowercase)
-                    && gap.len() <= 120
+                    && gap.len() <= 200
                     && !gap.contains(['“', '"', ';'])
                     && !SENTENCE_BREAK.is_match(gap)
                     && (!ends_with_determiner(gap)

@@ -1188,6 +1188,34 @@ fn a_caption_credited_to_an_agency_is_no_paragraph() {
 }
 
 #[test]
+fn a_source_that_names_its_place_before_the_verb_and_a_fragment_far_from_the_cue() {
+    let (_, orgs, quotes) = extracted(
+        "Ishida Koji said it was hard.\n\nAn executive of a parts supplier in Aichi \
+         Prefecture said his company had frozen investment. “We cannot,” he said.\n\nThe \
+         Ministry of National Defense said in a statement that the procurement followed the \
+         law and that the company, Skyward Dynamics Inc., had been chosen for its “proven \
+         record” in earlier tests.",
+    );
+    assert_eq!(
+        orgs,
+        ["Ministry of National Defense", "Skyward Dynamics Inc."]
+    );
+    assert_eq!(
+        quotes,
+        [
+            (
+                "We cannot,".to_owned(),
+                "An executive of a parts supplier in Aichi Prefecture".to_owned()
+            ),
+            (
+                "proven record".to_owned(),
+                "Ministry of National Defense".to_owned()
+            )
+        ]
+    );
+}
+
+#[test]
 fn a_town_named_alone_is_not_a_person() {
     let (people, _, _) = extracted(
         "Fishing boats stayed in Naze on Sunday. In Naze, the harbor was full. Naze’s mayor \

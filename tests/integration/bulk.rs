@@ -217,16 +217,16 @@ async fn bulk_ingest_of_the_fixtures_stores_the_same_rows_as_per_article_ingest(
     // of the hand-annotated set).
     assert_eq!(
         summary(&batched),
-        "110 created, 2 unchanged, 23 failed",
+        "115 created, 2 unchanged, 23 failed",
         "{}",
         text_of(&batched.stdout)
     );
-    assert_eq!(count(&bulk, "SELECT count(*) FROM articles").await, 110);
+    assert_eq!(count(&bulk, "SELECT count(*) FROM articles").await, 115);
     assert_eq!(
         count(&bulk, "SELECT count(*) FROM article_captures").await,
-        111
+        116
     );
-    assert_eq!(count(&bulk, "SELECT count(*) FROM article_feed").await, 110);
+    assert_eq!(count(&bulk, "SELECT count(*) FROM article_feed").await, 115);
     assert!(count(&bulk, "SELECT count(*) FROM people WHERE mention_count > 1").await > 10);
     assert_same(&contents(&per_article).await, &contents(&bulk).await);
     let _ = std::fs::remove_dir_all(&dir);
