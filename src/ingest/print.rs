@@ -59,10 +59,10 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 // The credits that close a wire story: "Reporting by X; Editing by Y", in parentheses or not.
+// Only names follow each "by" ("Reporting by the Asahi Shimbun revealed ..." is a sentence).
 static CREDIT_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"^\(?(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|graphics|photos?|research)\s+by\s+[^;()]{1,80}(?:;\s*(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|graphics|photos?|research)\s+by\s+[^;()]{1,80})*\)?\.?$",
-    )
+    let credit = r"(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|graphics|photos?|research)\s+by\s+\p{Lu}[\p{L}.’'\-]*(?:(?:\s+|\s*,\s*)(?:\p{Lu}[\p{L}.’'\-]*|in|and))*";
+    regex(&format!(r"^\(?{credit}(?:\s*;\s*{credit})*\)?\.?$"))
 });
 // A byline closing the article: "By Yoo Eun-bi (eunbi@example.com)", "(By Lin Yu-ting)".
 static LATE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {

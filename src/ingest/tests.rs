@@ -773,6 +773,20 @@ fn page_furniture_and_closing_credits_are_not_the_body() {
             "The regulator welcomed the deal."
         ]
     );
+    // A sentence that opens like a credit stays.
+    let f = parse_print(
+        "Scheme exposed\n\nThe ministry acted.\n\nReporting by the Asahi Shimbun revealed the \
+         scheme.\n\n(Reporting by Mori Haruka in Tokyo and Sam Lee in Seoul; Editing by Sam \
+         Holloway)\n",
+    )
+    .unwrap();
+    assert_eq!(
+        f.paragraphs,
+        [
+            "The ministry acted.",
+            "Reporting by the Asahi Shimbun revealed the scheme."
+        ]
+    );
     // A byline at the end of the page is the byline; inside the body it stays text.
     let b = parse_print(
         "Coast guard expels dredgers\n\nTaipei, July 4 (FNA) - Ships left.\n\n\
