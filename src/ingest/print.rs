@@ -50,13 +50,15 @@ static AGENCY_AFTER_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
         r"\s+(?i:(?:the\s+)?associated\s+press|reuters|afp|kyodo(?:\s+news)?|yonhap(?:\s+news(?:\s+agency)?)?|jiji(?:\s+press)?|xinhua(?:\s+news\s+agency)?|bloomberg)$",
     )
 });
+// An e-mail address, as pages print a reporter's.
+const EMAIL: &str = r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+";
 // Page furniture on a line of its own: sharing buttons, reading times, notes on the
 // outlet's standards, end marks, links to the page in another language, a reporter's
 // e-mail address.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)^(?:share(?:\s+this(?:\s+article|\s+story)?)?|copy\s+link|link\s+copied|listen(?:\s+to\s+(?:this|the)\s+(?:article|story))?|\d+\s*min(?:ute)?s?\s+read|advertisement|read\s+more|related(?:\s+articles|\s+stories|\s+news)?|(?:japanese|korean|chinese|english)\s+version|\(\s*end\s*\)|end|-*\s*enditem(?:/\w+)?\s*-*|why\s+you\s+can\s+trust\s+\S.{0,40}|our\s+standards:.{0,80}|\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?|(?:updated|posted|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago|(?:senior\s+|staff\s+)?(?:writers?|reporters?|correspondents?)|staff|related:.{0,120}|\(?editor[’']s\s+note:.{0,300})$",
-    )
+    regex(&format!(
+        r"(?i)^(?:share(?:\s+this(?:\s+article|\s+story)?)?|copy\s+link|link\s+copied|listen(?:\s+to\s+(?:this|the)\s+(?:article|story))?|\d+\s*min(?:ute)?s?\s+read|advertisement|read\s+more|related(?:\s+articles|\s+stories|\s+news)?|(?:japanese|korean|chinese|english)\s+version|\(\s*end\s*\)|end|-*\s*enditem(?:/\w+)?\s*-*|why\s+you\s+can\s+trust\s+\S.{{0,40}}|our\s+standards:.{{0,80}}|\(?{EMAIL}\)?|(?:updated|posted|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago|(?:senior\s+|staff\s+)?(?:writers?|reporters?|correspondents?)|staff|related:.{{0,120}}|\(?editor[’']s\s+note:.{{0,300}})$",
+    ))
 });
 // The credits that close a wire story: "Reporting by X; Editing by Y", in parentheses or not.
 // Only names follow each "by" ("Reporting by the Asahi Shimbun revealed ..." is a sentence).
@@ -66,9 +68,9 @@ static CREDIT_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
 });
 // A byline closing the article: "By Yoo Eun-bi (eunbi@example.com)", "(By Lin Yu-ting)".
 static LATE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"^\(?(?:By|BY|by)\s+(\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*){1,3}(?:(?:,\s*|\s+and\s+)\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*){1,3})*)\)?(?:\s*\(?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\)?)?$",
-    )
+    regex(&format!(
+        r"^\(?(?:By|BY|by)\s+(\p{{Lu}}[\p{{L}}’'\-]*(?:\s+\p{{Lu}}[\p{{L}}’'\-]*){{1,3}}(?:(?:,\s*|\s+and\s+)\p{{Lu}}[\p{{L}}’'\-]*(?:\s+\p{{Lu}}[\p{{L}}’'\-]*){{1,3}})*)\)?(?:\s*\(?{EMAIL}\)?)?$",
+    ))
 });
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(

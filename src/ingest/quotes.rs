@@ -611,6 +611,27 @@ fn resolve_role(
     by_title.or_else(|| Some(Speaker::Unnamed(format!("the {role}"))))
 }
 
+/// The speaker of the narrated sentence `from..to` of `text` (no quotation marks in it):
+/// the clause before its first cue.
+fn speaker_of_sentence(
+    text: &str,
+    p: usize,
+    from: usize,
+    to: usize,
+    located: &[&Located],
+    entities: &Entities,
+    state: &State<'_>,
+) -> Option<Speaker> {
+    let sentence = &text[from..to];
+    if sentence.contains(['“', '"']) {
+        return None;
+    }
+    let cue = LEAD_CUE
+        .find_iter(sentence)
+        .find(|c| !sentence[..c.start()].ends_with('-'))?;
+    speaker_of_clause(text, p, from, from + cue.start(), located, entities, state).map(|(s, _)| s)
+}
+
 /// Who a clause names as speaker: a description, a mention, a pronoun or a role.
 fn speaker_of_clause(
     text: &str,
@@ -1138,20 +1159,8 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
             {
                 let before = sentence_of(s_start - 1);
-                let sentence = &text[before..s_start];
-                if !sentence.contains(['“', '"'])
-                    && let Some(cue) = LEAD_CUE
-                        .find_iter(sentence)
-                        .find(|c| !sentence[..c.start()].ends_with('-'))
-                    && let Some((sp, _)) = speaker_of_clause(
-                        text,
-                        p,
-                        before,
-                        before + cue.start(),
-                        &located,
-                        entities,
-                        &state,
-                    )
+                if let Some(sp) =
+                    speaker_of_sentence(text, p, before, s_start, &located, entities, &state)
                 {
                     found = Some((sp, None, 0.5, false));
                 }
@@ -1172,26 +1181,20 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     .last()
                     .copied()
                     .unwrap_or(0);
-                let sentence = &before[from..];
                 let located_before: Vec<&Located> = entities
                     .located
                     .iter()
                     .filter(|l| l.paragraph == p - 1)
                     .collect();
-                if !sentence.contains(['“', '"'])
-                    && let Some(cue) = LEAD_CUE
-                        .find_iter(sentence)
-                        .find(|c| !sentence[..c.start()].ends_with('-'))
-                    && let Some((sp, _)) = speaker_of_clause(
-                        before,
-                        p - 1,
-                        from,
-                        from + cue.start(),
-                        &located_before,
-                        entities,
-                        &state,
-                    )
-                {
+                if let Some(sp) = speaker_of_sentence(
+                    before,
+                    p - 1,
+                    from,
+                    before.len(),
+                    &located_before,
+                    entities,
+                    &state,
+                ) {
                     found = Some((sp, None, 0.7, false));
                 }
             }
