@@ -88,7 +88,7 @@ static FACILITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
+static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize, super::lexicon::Fast>> = LazyLock::new(|| {
     KNOWN_ORGS
         .iter()
         .enumerate()
@@ -648,15 +648,18 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
     // "Hoshi" after "Hoshi Shimbun", "Kitaura Shipping" after "Kitaura Shipping K.K.": the
     // first words of an organization's name, used alone with no title, name the organization.
     let mut short_forms = Vec::new();
+    let org_words: Vec<Vec<&str>> = orgs_c
+        .iter()
+        .map(|o| o.surface.split_whitespace().collect())
+        .collect();
     people_c.retain(|c| {
         if c.marked {
             return true;
         }
         let words: Vec<&str> = c.surface.split_whitespace().collect();
-        let owner = orgs_c.iter().find(|o| {
-            let full: Vec<&str> = o.surface.split_whitespace().collect();
+        let owner = orgs_c.iter().zip(&org_words).find_map(|(o, full)| {
             // "VinFast’s" after "its carmaker VinFast": the whole name too.
-            full.len() >= words.len() && full[..words.len()] == words[..]
+            (full.len() >= words.len() && full[..words.len()] == words[..]).then_some(o)
         });
         let Some(owner) = owner else { return true };
         short_forms.push(OrgCand {
@@ -673,6 +676,7 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         });
         false
     });
+    drop(org_words);
     orgs_c.extend(short_forms);
     // "Higashi Kanto Electric" beside "Higashi Kanto Electric Power Co., Inc.": a company's
     // name without its last words is the same company.

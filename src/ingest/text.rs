@@ -13,32 +13,49 @@ pub(crate) fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap()
 }
 
-/// A paragraph with a byte-to-char offset table, so spans can be reported in chars while
-/// matching runs on bytes.
+/// A paragraph with a byte-to-char offset map, so spans can be reported in chars while
+/// matching runs on bytes. Text is mostly ASCII, so the map keeps only the multi-byte
+/// characters: where each ends, and how many bytes beyond one per character end there.
 pub(crate) struct Indexed {
-    /// `chars[b]` is the char offset of byte `b` (valid at char boundaries and at the end).
-    chars: Vec<u32>,
+    /// `(end, extra)` per multi-byte character, in order: from byte `end` on, a byte offset
+    /// is `extra` more than its char offset.
+    wide: Vec<(usize, usize)>,
+    /// The text's length in bytes.
+    len: usize,
 }
 
 impl Indexed {
     pub fn new(text: &str) -> Self {
-        let mut chars = vec![0u32; text.len() + 1];
-        let mut n = 0u32;
-        for (b, c) in text.char_indices() {
-            for slot in chars.iter_mut().skip(b).take(c.len_utf8()) {
-                *slot = n;
-            }
-            n += 1;
+        let mut wide = Vec::new();
+        let mut extra = 0;
+        for (b, &byte) in text.as_bytes().iter().enumerate() {
+            // A UTF-8 lead byte of 2, 3 or 4 bytes.
+            let width = match byte {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xFF => 4,
+                _ => continue,
+            };
+            extra += width - 1;
+            wide.push((b + width, extra));
         }
-        if let Some(last) = chars.last_mut() {
-            *last = n;
+        Self {
+            wide,
+            len: text.len(),
         }
-        Self { chars }
     }
 
-    /// The char offset of a byte offset.
+    /// The char offset of a byte offset at a char boundary (0 past the end).
     pub fn char_at(&self, byte: usize) -> u32 {
-        self.chars.get(byte).copied().unwrap_or(0)
+        if byte > self.len {
+            return 0;
+        }
+        let ended = self.wide.partition_point(|&(end, _)| end <= byte);
+        let extra = ended
+            .checked_sub(1)
+            .and_then(|i| self.wide.get(i))
+            .map_or(0, |w| w.1);
+        u32::try_from(byte - extra).unwrap_or(u32::MAX)
     }
 
     /// The span of a byte range in paragraph `paragraph`.
@@ -48,5 +65,29 @@ impl Indexed {
             start: self.char_at(start),
             end: self.char_at(end),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Indexed;
+
+    #[test]
+    fn char_offsets_of_byte_offsets() {
+        // “ and ” take 3 bytes, é 2, the emoji 4.
+        let text = "“Né” 😀 x";
+        let ix = Indexed::new(text);
+        let expected: Vec<(usize, u32)> = text
+            .char_indices()
+            .enumerate()
+            .map(|(n, (b, _))| (b, u32::try_from(n).unwrap_or(0)))
+            .chain([(text.len(), 8)])
+            .collect();
+        assert_eq!(expected.last(), Some(&(text.len(), 8)));
+        for (b, n) in expected {
+            assert_eq!(ix.char_at(b), n, "byte {b}");
+        }
+        assert_eq!(ix.char_at(text.len() + 1), 0);
+        assert_eq!(Indexed::new("plain").char_at(5), 5);
     }
 }
