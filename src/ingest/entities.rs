@@ -88,13 +88,14 @@ static FACILITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize, super::lexicon::Fast>> = LazyLock::new(|| {
-    KNOWN_ORGS
-        .iter()
-        .enumerate()
-        .flat_map(|(i, k)| k.surfaces.iter().map(move |s| (*s, i)))
-        .collect()
-});
+static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize, super::lexicon::Fast>> =
+    LazyLock::new(|| {
+        KNOWN_ORGS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, k)| k.surfaces.iter().map(move |s| (*s, i)))
+            .collect()
+    });
 
 fn is_abbrev(word: &str) -> bool {
     in_list!(

@@ -183,6 +183,82 @@ fn assert_same(one: &[(&str, Vec<String>)], other: &[(&str, Vec<String>)]) {
     }
 }
 
+/// Every foreign key of the schema holds on every row (the bulk path skips the per-row
+/// checks where it may); returns how many keys were checked.
+async fn assert_foreign_keys_hold(db: &TestDb) -> usize {
+    #[derive(diesel::QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sql: String,
+    }
+    // One anti-join per key (MATCH SIMPLE: a row with a null key column is not checked).
+    let checks: Vec<Check> = diesel::sql_query(
+        "SELECT c.conname::text AS name,
+                format('SELECT count(*) FROM %s c WHERE %s AND NOT EXISTS
+                            (SELECT 1 FROM %s p WHERE %s)',
+                       c.conrelid::regclass,
+                       (SELECT string_agg(format('c.%I IS NOT NULL', a.attname), ' AND ')
+                        FROM unnest(c.conkey) AS k(n)
+                        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n),
+                       c.confrelid::regclass,
+                       (SELECT string_agg(format('p.%I = c.%I', pa.attname, ca.attname), ' AND ')
+                        FROM unnest(c.conkey, c.confkey) AS u(ck, fk)
+                        JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = u.ck
+                        JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = u.fk))
+                AS sql
+         FROM pg_constraint c
+         WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+         ORDER BY 1",
+    )
+    .load(&mut db.conn().await)
+    .await
+    .expect("the foreign keys");
+    for check in &checks {
+        assert_eq!(
+            count(db, &check.sql).await,
+            0,
+            "{}: {}",
+            check.name,
+            check.sql
+        );
+    }
+    checks.len()
+}
+
+/// A login role with every privilege on `db`'s tables but not the right to set
+/// `session_replication_role`: what an ordinary deployment's role looks like. Dropped,
+/// with its grants, by [`drop_role`].
+async fn plain_role(db: &TestDb) -> (String, String) {
+    let role = format!("{}_plain", db.name);
+    let mut admin = db.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut admin,
+        &format!(
+            "CREATE ROLE {role} LOGIN NOSUPERUSER;
+             GRANT ALL ON SCHEMA public TO {role};
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role};"
+        ),
+    )
+    .await
+    .expect("the plain role");
+    let mut url = url::Url::parse(&db.url).expect("a URL");
+    url.set_username(&role).expect("a user name");
+    (role, url.to_string())
+}
+
+async fn drop_role(db: &TestDb, role: &str) {
+    let mut conn = db.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!("DROP OWNED BY {role}; DROP ROLE {role};"),
+    )
+    .await
+    .expect("dropped the plain role");
+}
+
 #[tokio::test]
 async fn bulk_ingest_of_the_fixtures_stores_the_same_rows_as_per_article_ingest() {
     let dir = std::env::temp_dir().join(format!("na-bulk-fixtures-{}", std::process::id()));
@@ -228,7 +304,34 @@ async fn bulk_ingest_of_the_fixtures_stores_the_same_rows_as_per_article_ingest(
     );
     assert_eq!(count(&bulk, "SELECT count(*) FROM article_feed").await, 115);
     assert!(count(&bulk, "SELECT count(*) FROM people WHERE mention_count > 1").await > 10);
-    assert_same(&contents(&per_article).await, &contents(&bulk).await);
+    let per_article_rows = contents(&per_article).await;
+    assert_same(&per_article_rows, &contents(&bulk).await);
+    assert!(assert_foreign_keys_hold(&bulk).await >= 19);
+
+    // A role that may not skip the foreign keys' checks loads the same rows, checked.
+    let plain = TestDb::new().await;
+    let (role, plain_url) = plain_role(&plain).await;
+    assert_eq!(
+        count(
+            &plain,
+            &format!(
+                "SELECT count(*) FROM pg_roles WHERE rolname = '{role}'
+                   AND NOT has_parameter_privilege(oid, 'session_replication_role', 'SET')"
+            )
+        )
+        .await,
+        1
+    );
+    let checked = run(archive(&plain_url, &bulk_args));
+    assert_eq!(
+        summary(&checked),
+        "115 created, 2 unchanged, 23 failed",
+        "{}{}",
+        text_of(&checked.stdout),
+        text_of(&checked.stderr)
+    );
+    assert_same(&per_article_rows, &contents(&plain).await);
+    drop_role(&plain, &role).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -259,6 +362,7 @@ async fn seeding_in_batches_stores_the_same_rows_as_seeding_article_by_article()
     );
     assert!(count(&bulk, "SELECT max(article_count) FROM people").await > 3);
     assert_same(&contents(&per_article.db).await, &contents(&bulk).await);
+    assert_foreign_keys_hold(&bulk).await;
 }
 
 #[tokio::test]
@@ -307,6 +411,10 @@ async fn bulk_ingest_again_changes_nothing_and_a_bad_article_fails_alone() {
         .await,
         2
     );
+    // The failed article left no row behind (no article tied to an outlet id that is not
+    // there, which the skipped foreign-key checks would not have caught).
+    assert_foreign_keys_hold(&db).await;
+    assert_eq!(count(&db, "SELECT count(*) FROM article_outlets").await, 2);
 
     let before = contents(&db).await;
     let counts = table_counts(&db).await;
