@@ -5,9 +5,9 @@
 #
 #   SRC=perf_1m DST=perf_1m_part PARTITIONS=10 bench/partition.sh
 #
-# The copy is made with CREATE DATABASE ... TEMPLATE (no one may be connected to SRC). In the
-# copy, each of the two tables is replaced by a table partitioned by RANGE (article_id) into
-# PARTITIONS equal ranges of article ids, with the same columns and rows (generated columns
+# The copy is made with CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY (no one may be
+# connected to SRC). In the copy, each of the two tables is replaced by a table partitioned by
+# RANGE (article_id) into PARTITIONS equal ranges of article ids, with the same columns and rows (generated columns
 # copied as stored values), the same indexes (a unique index that does not include article_id
 # becomes a plain one, and the primary key becomes (id, article_id): PostgreSQL requires the
 # partition key in every unique index), and no foreign keys or triggers (the copy is for reads
@@ -22,7 +22,7 @@ DST=${DST:-${SRC}_part}
 PARTITIONS=${PARTITIONS:-10}
 
 psql -X -q -v ON_ERROR_STOP=1 "$PG_URL_BASE/postgres" \
-    -c "DROP DATABASE IF EXISTS $DST" -c "CREATE DATABASE $DST TEMPLATE $SRC"
+    -c "DROP DATABASE IF EXISTS $DST" -c "CREATE DATABASE $DST TEMPLATE $SRC STRATEGY FILE_COPY"
 
 psql -X -q -v ON_ERROR_STOP=1 -v parts="$PARTITIONS" "$PG_URL_BASE/$DST" <<'SQL'
 \timing on
