@@ -1023,6 +1023,22 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 }
             }
 
+            // "“Nobody wants a confrontation.” — Admiral Ren Takahashi": a credit line after
+            // a dash names the speaker, with or without a title.
+            if found.is_none() {
+                let rest = text[m.close..].trim_start();
+                if let Some(credit) = ["—", "–", "--"].iter().find_map(|d| rest.strip_prefix(d))
+                {
+                    let at = text.len() - credit.trim_start().len();
+                    if let Some(l) = located
+                        .iter()
+                        .find(|l| l.outer_start == at || l.start == at)
+                    {
+                        found = Some((to_speaker(l.target), None, 0.85, false));
+                    }
+                }
+            }
+
             // Speaker after the quote: “...,” X said / said X / according to X.
             if found.is_none() {
                 let next_open = marks.get(qi + 1).map_or(text.len(), |n| n.open);

@@ -1815,3 +1815,21 @@ fn an_acronym_defined_for_the_words_before_it_is_theirs_not_a_known_body_s() {
         ["Armed Forces of the Philippines", "Agence France-Presse"]
     );
 }
+
+#[test]
+fn a_credit_after_a_dash_names_the_speaker() {
+    let (_, _, quotes) = extracted(
+        "Foreign Secretary Mara Delacruz said, “We will return next week.”\n\n\
+         “Nobody wants a confrontation at sea.” — Admiral Ren Takahashi, in a radio \
+         interview.\n\n\
+         “The harbor stays open” – Delacruz.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("We will return next week.", "Mara Delacruz"),
+            ("Nobody wants a confrontation at sea.", "Ren Takahashi"),
+            ("The harbor stays open", "Mara Delacruz"),
+        ])
+    );
+}
