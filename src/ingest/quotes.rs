@@ -504,6 +504,34 @@ fn latest_org(
     })
 }
 
+/// "“...,” the company said": the company the article is about so far, the one mentioned
+/// most before `before` (the first named of equals), not an analyst's firm named last.
+fn main_company(entities: &Entities, before: (usize, usize)) -> Option<Speaker> {
+    // (organization, mentions, first mention)
+    let mut seen: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    for l in entities
+        .located
+        .iter()
+        .filter(|l| (l.paragraph, l.start) < before)
+    {
+        let Target::Org(i) = l.target else { continue };
+        if entities
+            .organizations
+            .get(i)
+            .is_none_or(|o| o.kind != OrgKind::Company)
+        {
+            continue;
+        }
+        match seen.iter_mut().find(|(o, _, _)| *o == i) {
+            Some((_, n, _)) => *n += 1,
+            None => seen.push((i, 1, (l.paragraph, l.start))),
+        }
+    }
+    seen.iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|&(i, _, _)| Speaker::Organization(i))
+}
+
 fn resolve_role(
     role: &str,
     entities: &Entities,
@@ -530,7 +558,7 @@ fn resolve_role(
         return latest_org(entities, before, |o| o.kind == OrgKind::Media);
     }
     if head == "company" {
-        return latest_org(entities, before, |o| o.kind == OrgKind::Company)
+        return main_company(entities, before)
             .or_else(|| Some(Speaker::Unnamed("the company".to_owned())));
     }
     if matches!(head, "ministry" | "agency" | "party") {

@@ -1833,3 +1833,23 @@ fn a_credit_after_a_dash_names_the_speaker() {
         ])
     );
 }
+
+#[test]
+fn the_company_is_the_one_the_article_is_about_not_the_last_firm_named() {
+    let (_, _, quotes) = extracted(
+        "TAIPEI — Nanlight Semiconductor Corp. said on Tuesday that orders would slow.\n\n\
+         “It is too early to call a recovery,” said Kevin Marsh, an analyst at Brightwater \
+         Securities.\n\n\
+         “We remain committed to Taiwan,” the company said in a statement.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("It is too early to call a recovery,", "Kevin Marsh"),
+            (
+                "We remain committed to Taiwan,",
+                "Nanlight Semiconductor Corp."
+            ),
+        ])
+    );
+}
