@@ -1,7 +1,7 @@
 //! People and organizations: lexicon matches, capitalized-phrase rules, titles, and
 //! resolution of short forms to the fullest name the article writes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -420,6 +420,43 @@ fn org_kind_of(tokens: &[&str]) -> OrgKind {
         .unwrap_or(OrgKind::Other)
 }
 
+/// Whether token `i` is a storm word ("Typhoon", "Hurricane", "Cyclone", the "Storm" or
+/// "Tropical" of "Tropical Storm").
+fn storm_word_at(toks: &[Tok<'_>], i: usize) -> bool {
+    match toks[i].text {
+        "Typhoon" | "Hurricane" | "Cyclone" => true,
+        "Storm" => i >= 1 && toks[i - 1].text == "Tropical",
+        "Tropical" => toks.get(i + 1).is_some_and(|n| n.text == "Storm"),
+        _ => false,
+    }
+}
+
+/// The names the article gives storms ("Typhoon Lan", "Tropical Storm Mara"): the
+/// capitalized word right after a storm word.
+fn storm_names(paragraphs: &[String]) -> HashSet<&str> {
+    let mut names = HashSet::new();
+    for text in paragraphs {
+        if !["Typhoon", "Hurricane", "Cyclone", "Tropical"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            continue;
+        }
+        let toks = tokenize(text);
+        for i in 0..toks.len() {
+            if storm_word_at(&toks, i)
+                && toks[i].text != "Tropical"
+                && let Some(n) = toks.get(i + 1)
+                && is_cap(n.text)
+                && !storm_word_at(&toks, i + 1)
+            {
+                names.insert(n.text);
+            }
+        }
+    }
+    names
+}
+
 /// Extracts people and organizations from body paragraphs; `known` names what the article
 /// uses alone but never writes in full.
 pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Entities {
@@ -429,9 +466,22 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
     let mut all_tokens: Vec<Vec<Tok<'_>>> = Vec::with_capacity(paragraphs.len());
     let mut covered_all: Vec<Vec<bool>> = Vec::with_capacity(paragraphs.len());
 
+    let storms = storm_names(paragraphs);
     for (p, text) in paragraphs.iter().enumerate() {
         let toks = tokenize(text);
         let mut covered = vec![false; toks.len()];
+        // "Typhoon Lan approached ... Lan was moving north": a storm's name names no one.
+        for i in 0..toks.len() {
+            if storms.contains(toks[i].text) {
+                covered[i] = true;
+                // Its storm word ("Typhoon", "Tropical Storm") too.
+                for back in 1..=2 {
+                    if i >= back && storm_word_at(&toks, i - back) {
+                        covered[i - back] = true;
+                    }
+                }
+            }
+        }
         // “The Lighthouse Keeper’s Daughter”: capitalized words of a quoted title of a work
         // name no one.
         for (open, close) in quoted_titles(text) {
@@ -1389,11 +1439,19 @@ fn classify_run<'a>(
                 })
             })
         };
-    // "the Kisakata fisheries cooperative": a cooperative is named with lowercase words.
+    // "the Kisakata fisheries cooperative": a cooperative is named with lowercase words
+    // (not across a verb or an article: "Arakaki said the cooperative’s members").
     let cooperative = toks[end..]
         .iter()
         .take(3)
-        .take_while(|t| t.text.chars().all(|c| c.is_lowercase() || c == '-'))
+        .take_while(|t| {
+            t.text.chars().all(|c| c.is_lowercase() || c == '-')
+                && !is_strict_speech_verb(t.text)
+                && !in_list!(
+                    "the a an its their his her our this that and or of to",
+                    t.text
+                )
+        })
         .position(|t| matches!(t.text, "cooperative" | "co-op"))
         .map(|k| end + k + 1);
     // "Kuomintang (KMT)": one word and an acronym made of its letters.

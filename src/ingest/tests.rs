@@ -1853,3 +1853,20 @@ fn the_company_is_the_one_the_article_is_about_not_the_last_firm_named() {
         ])
     );
 }
+
+#[test]
+fn a_storm_s_name_names_no_one_and_a_cooperative_is_not_named_across_a_verb() {
+    let (people, orgs, quotes) = extracted(
+        "NAHA — Boats returned to port as Typhoon Lan approached, said Kenji Arakaki, head \
+         of the Itoman fisheries cooperative. Tropical Storm Mara followed it.\n\n\
+         Lan was moving north at 15 km per hour.\n\n\
+         Arakaki said the cooperative’s members would lose a week of income. “It hurts, but \
+         lives come first,” he said.",
+    );
+    assert_eq!(people, ["Kenji Arakaki"]);
+    assert_eq!(orgs, ["Itoman fisheries cooperative"]);
+    assert_eq!(
+        quotes,
+        pairs(&[("It hurts, but lives come first,", "Kenji Arakaki")])
+    );
+}
