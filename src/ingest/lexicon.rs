@@ -52,7 +52,14 @@ pub static PLACES: LazyLock<WordSet> = LazyLock::new(|| {
         Latvia Estonia Moldova Serbia Kosovo Bosnia Croatia Slovakia Czech Bulgaria Portugal \
         Ireland Scotland Belgium Luxembourg Iceland Antarctica Arctic Mars Earth Ryukyu Ryukyus \
         Nansei Kanto Kansai Tohoku United States Kingdom Nations Emirates Soviet Union Chugoku \
-        Kinki Chubu Hokuriku Korean Peninsula",
+        Kinki Chubu Hokuriku Korean Peninsula \
+        Budapest Warsaw Prague Vienna Rome Madrid Lisbon Athens Stockholm Oslo Helsinki \
+        Copenhagen Amsterdam Dublin Bucharest Belgrade Zagreb Vilnius Riga Tallinn Minsk \
+        Tbilisi Yerevan Baku Ankara Istanbul Tehran Baghdad Damascus Beirut Riyadh Doha Dubai \
+        Cairo Nairobi Lagos Abuja Islamabad Kabul Dhaka Kathmandu Ulaanbaatar Astana Tashkent \
+        Ottawa Toronto Brasilia Havana Caracas Bogota Yangon Guangzhou Shenzhen Wuhan Chengdu \
+        Chongqing Tianjin Nanjing Hangzhou Xiamen Kaohsiung Taichung Incheon Frankfurt Munich \
+        Hamburg Milan Strasbourg",
     )
 });
 

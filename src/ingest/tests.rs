@@ -1870,3 +1870,13 @@ fn a_storm_s_name_names_no_one_and_a_cooperative_is_not_named_across_a_verb() {
         pairs(&[("It hurts, but lives come first,", "Kenji Arakaki")])
     );
 }
+
+#[test]
+fn a_capital_city_is_a_place_not_a_speaker() {
+    let (people, _, quotes) = extracted(
+        "BRUSSELS — Hungarian Agriculture Minister Eszter Varga disagreed.\n\n\
+         Varga, asked whether Budapest would veto the deal, said only: “We will see.”",
+    );
+    assert_eq!(people, ["Eszter Varga"]);
+    assert_eq!(quotes, pairs(&[("We will see.", "Eszter Varga")]));
+}
