@@ -16,8 +16,8 @@
 //! per-article ingests wait for the batch's commit), so nothing it decided can change
 //! before it commits, and the foreign keys it would check row by row are skipped where the
 //! role may set `session_replication_role`. Counters are staged by the functions of the
-//! statement triggers, so they come out the same; the batch's articles enter the feed in order, under the feed's lock, with
-//! one notification carrying the last position.
+//! statement triggers, so they come out the same; the batch's articles enter the feed in
+//! order, under the feed's lock, with one notification carrying the last position.
 
 use std::collections::{HashMap, HashSet};
 
@@ -1279,15 +1279,12 @@ fn write(
 fn stage_counts(conn: &mut PgConnection, article_ids: &[i64]) -> QueryResult<()> {
     diesel::sql_query(
         "SELECT stage_mention_changes(ARRAY(
-             SELECT ROW(person_id, organization_id, article_id, 1)::count_change
-             FROM mentions WHERE article_id = ANY($1::bigint[])))",
-    )
-    .bind::<Array<BigInt>, _>(article_ids)
-    .execute(conn)?;
-    diesel::sql_query(
-        "SELECT stage_quote_changes(ARRAY(
-             SELECT ROW(speaker_person_id, speaker_organization_id, article_id, 1)::count_change
-             FROM quotes WHERE article_id = ANY($1::bigint[])))",
+                    SELECT ROW(person_id, organization_id, article_id, 1)::count_change
+                    FROM mentions WHERE article_id = ANY($1::bigint[]))),
+                stage_quote_changes(ARRAY(
+                    SELECT ROW(speaker_person_id, speaker_organization_id, article_id, 1)
+                               ::count_change
+                    FROM quotes WHERE article_id = ANY($1::bigint[])))",
     )
     .bind::<Array<BigInt>, _>(article_ids)
     .execute(conn)?;

@@ -420,13 +420,16 @@ fn org_kind_of(tokens: &[&str]) -> OrgKind {
         .unwrap_or(OrgKind::Other)
 }
 
+/// The words a storm's name follows ("Typhoon Lan"; "Tropical" with "Storm").
+const STORM_WORDS: [&str; 4] = ["Typhoon", "Hurricane", "Cyclone", "Tropical"];
+
 /// Whether token `i` is a storm word ("Typhoon", "Hurricane", "Cyclone", the "Storm" or
 /// "Tropical" of "Tropical Storm").
 fn storm_word_at(toks: &[Tok<'_>], i: usize) -> bool {
     match toks[i].text {
-        "Typhoon" | "Hurricane" | "Cyclone" => true,
-        "Storm" => i >= 1 && toks[i - 1].text == "Tropical",
         "Tropical" => toks.get(i + 1).is_some_and(|n| n.text == "Storm"),
+        w if STORM_WORDS.contains(&w) => true,
+        "Storm" => i >= 1 && toks[i - 1].text == "Tropical",
         _ => false,
     }
 }
@@ -436,10 +439,7 @@ fn storm_word_at(toks: &[Tok<'_>], i: usize) -> bool {
 fn storm_names(paragraphs: &[String]) -> HashSet<&str> {
     let mut names = HashSet::new();
     for text in paragraphs {
-        if !["Typhoon", "Hurricane", "Cyclone", "Tropical"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        if !STORM_WORDS.iter().any(|w| text.contains(w)) {
             continue;
         }
         let toks = tokenize(text);
