@@ -27,6 +27,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bytea, Nullable, Text};
 
 use super::rules::{self, EntityKind, Known};
+use super::schema::sql_types::Tsvector;
 use super::schema::{
     article_authors, article_captures, article_outlets, article_tags, articles, mentions,
     organization_aliases, organizations, people, person_aliases, person_titles, quotes,
@@ -50,6 +51,137 @@ pub struct Article<'a> {
     /// Extracted with the names the article before it was (both come from one input, as
     /// the per-article path prepares all of an input's articles at once).
     pub follows_in_input: bool,
+    /// Its search vectors, when computed ahead ([`search_vectors`]); the batch computes
+    /// whatever is missing.
+    pub vectors: Option<&'a Vectors>,
+}
+
+/// A search vector as PostgreSQL sends it (binary `tsvector`), stored back as is.
+#[derive(Debug, Clone, PartialEq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = Tsvector)]
+pub struct Vector(Vec<u8>);
+
+impl diesel::serialize::ToSql<Tsvector, diesel::pg::Pg> for Vector {
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+    ) -> diesel::serialize::Result {
+        use std::io::Write;
+        out.write_all(&self.0)?;
+        Ok(diesel::serialize::IsNull::No)
+    }
+}
+
+impl diesel::deserialize::FromSql<Tsvector, diesel::pg::Pg> for Vector {
+    fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+        Ok(Self(value.as_bytes().to_vec()))
+    }
+}
+
+/// The search vectors of an article and of its quotes' texts, as the triggers
+/// `articles_fill_search` and `quotes_fill_search` would compute them.
+#[derive(Debug, Clone, Default)]
+pub struct Vectors {
+    /// The article's (title and body).
+    pub article: Option<Vector>,
+    /// Each quote's, by its text.
+    pub quotes: HashMap<String, Vector>,
+}
+
+/// The texts an article's search vectors are computed from, owned, so that another
+/// thread can compute them while the batch is written.
+#[derive(Debug, Clone)]
+pub struct VectorTexts {
+    title: String,
+    /// The paragraphs as `paragraphs_text()` joins them.
+    body: String,
+    quotes: Vec<String>,
+}
+
+impl VectorTexts {
+    /// The texts of `article` and of the quotes extracted from it.
+    pub fn of(article: &ParsedArticle, extraction: &Extraction) -> Self {
+        Self {
+            title: article.title.clone(),
+            body: body(article),
+            quotes: (extraction.quotes.iter())
+                .filter(|q| !q.text.is_empty())
+                .map(|q| q.text.clone())
+                .collect(),
+        }
+    }
+}
+
+/// The text an article's body is searched in: its paragraphs as `paragraphs_text()` joins
+/// them.
+fn body(article: &ParsedArticle) -> String {
+    article.paragraphs.join("\n\n")
+}
+
+/// Computes the search vectors of articles (title, body) and quote texts, one statement
+/// each, in order.
+fn compute_vectors(
+    conn: &mut PgConnection,
+    articles: &[(&str, &str)],
+    quotes: &[&str],
+) -> QueryResult<(Vec<Vector>, Vec<Vector>)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Tsvector)]
+        v: Vector,
+    }
+    let mut of_articles = Vec::new();
+    if !articles.is_empty() {
+        of_articles = diesel::sql_query(
+            "SELECT article_search_vector(t, b) AS v
+             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u (t, b, n) ORDER BY n",
+        )
+        .bind::<Array<Text>, _>(articles.iter().map(|a| a.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(articles.iter().map(|a| a.1).collect::<Vec<_>>())
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|r| r.v)
+        .collect();
+    }
+    let mut of_quotes = Vec::new();
+    if !quotes.is_empty() {
+        of_quotes = diesel::sql_query(
+            "SELECT quote_search_vector(t) AS v
+             FROM unnest($1::text[]) WITH ORDINALITY AS u (t, n) ORDER BY n",
+        )
+        .bind::<Array<Text>, _>(quotes)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|r| r.v)
+        .collect();
+    }
+    Ok((of_articles, of_quotes))
+}
+
+/// The search vectors of each article and its quotes, computed in two statements: what a
+/// bulk load runs on a second connection while its writer stores the batch before.
+pub fn search_vectors(
+    conn: &mut PgConnection,
+    articles: &[VectorTexts],
+) -> QueryResult<Vec<Vectors>> {
+    let texts: Vec<(&str, &str)> = (articles.iter())
+        .map(|a| (a.title.as_str(), a.body.as_str()))
+        .collect();
+    let quotes: Vec<&str> = (articles.iter())
+        .flat_map(|a| a.quotes.iter().map(String::as_str))
+        .collect();
+    let (of_articles, of_quotes) = compute_vectors(conn, &texts, &quotes)?;
+    let mut of_quotes = quotes.into_iter().zip(of_quotes);
+    Ok(articles
+        .iter()
+        .zip(of_articles)
+        .map(|(a, article)| Vectors {
+            article: Some(article),
+            quotes: (of_quotes.by_ref().take(a.quotes.len()))
+                .map(|(t, v)| (t.to_owned(), v))
+                .collect(),
+        })
+        .collect())
 }
 
 /// The archive's names as the batch grows them, article after article, for extraction
@@ -524,6 +656,7 @@ struct NewArticle<'a> {
     content_hash: &'a [u8],
     title_derived: bool,
     date_source: &'a str,
+    search: &'a Vector,
 }
 
 #[derive(Insertable)]
@@ -621,6 +754,7 @@ struct NewQuote<'a> {
     is_fragment: bool,
     confidence: f32,
     extractor_version: &'a str,
+    search: &'a Vector,
 }
 
 /// What the batch resolved for one new article.
@@ -1023,6 +1157,31 @@ fn write(
             .from_insertable(&new_raws)
             .execute(conn)?;
     }
+    // The search vectors not computed ahead (all of them when none were), now.
+    let ahead = |n: usize| batch[news[n]].vectors.and_then(|v| v.article.as_ref());
+    let unvectored: Vec<usize> = (0..news.len()).filter(|&n| ahead(n).is_none()).collect();
+    let texts: HashSet<&str> = news
+        .iter()
+        .enumerate()
+        .flat_map(|(n, &i)| {
+            let ahead = batch[i].vectors.map(|v| &v.quotes);
+            let x = redone[n].as_ref().unwrap_or(batch[i].extraction);
+            x.quotes
+                .iter()
+                .map(|q| q.text.as_str())
+                .filter(move |t| !t.is_empty() && !ahead.is_some_and(|v| v.contains_key(*t)))
+        })
+        .collect();
+    let texts: Vec<&str> = texts.into_iter().collect();
+    let bodies: Vec<String> = (unvectored.iter())
+        .map(|&n| body(batch[news[n]].article))
+        .collect();
+    let unvectored_articles: Vec<(&str, &str)> = (unvectored.iter().zip(&bodies))
+        .map(|(&n, b)| (batch[news[n]].article.title.as_str(), b.as_str()))
+        .collect();
+    let (of_articles, of_quotes) = compute_vectors(conn, &unvectored_articles, &texts)?;
+    let article_vector: HashMap<usize, Vector> = unvectored.into_iter().zip(of_articles).collect();
+    let quote_vector: HashMap<&str, Vector> = texts.into_iter().zip(of_quotes).collect();
     let new_articles: Vec<NewArticle> = news
         .iter()
         .enumerate()
@@ -1049,6 +1208,7 @@ fn write(
                 content_hash: &article_hashes[i],
                 title_derived: article.title_derived,
                 date_source: rules::date_source(article, a.published_on),
+                search: ahead(n).unwrap_or_else(|| &article_vector[&n]),
             }
         })
         .collect();
@@ -1195,6 +1355,10 @@ fn write(
                 is_fragment: q.is_fragment,
                 confidence: q.confidence,
                 extractor_version: version,
+                search: a
+                    .vectors
+                    .and_then(|v| v.quotes.get(q.text))
+                    .unwrap_or_else(|| &quote_vector[q.text]),
             });
         }
         fills.extend(

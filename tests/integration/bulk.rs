@@ -66,7 +66,7 @@ const TABLES: &[(&str, &str)] = &[
     (
         "articles",
         "SELECT to_jsonb(a) - 'id' - 'raw_document_id' - 'section_id' - 'created_at'
-                - 'updated_at' - 'search',
+                - 'updated_at',
                 encode(r.content_hash, 'hex'), s.path
          FROM articles a JOIN raw_documents r ON r.id = a.raw_document_id
          LEFT JOIN sections s ON s.id = a.section_id",
@@ -140,7 +140,7 @@ const TABLES: &[(&str, &str)] = &[
     (
         "quotes",
         "SELECT a.slug, p.slug, o.slug, to_jsonb(q) - 'id' - 'article_id' - 'speaker_person_id'
-                - 'speaker_organization_id' - 'search'
+                - 'speaker_organization_id'
          FROM quotes q JOIN articles a ON a.id = q.article_id
          LEFT JOIN people p ON p.id = q.speaker_person_id
          LEFT JOIN organizations o ON o.id = q.speaker_organization_id",
@@ -427,4 +427,76 @@ async fn bulk_ingest_again_changes_nothing_and_a_bad_article_fails_alone() {
     assert_eq!(table_counts(&db).await, counts);
     assert_same(&before, &contents(&db).await);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The bulk writer stores the search vectors computed ahead on the second connection; a
+/// batch given none (or a quote text it has none for) computes them itself, and either
+/// way each row holds what the triggers of the per-article path compute.
+#[tokio::test]
+async fn a_batch_without_vectors_computed_ahead_stores_the_triggers_vectors() {
+    use diesel::Connection;
+    use news_archive::db::bulk::{self, VectorTexts};
+    let db = TestDb::new().await;
+    let text = std::fs::read_to_string(seed_path()).expect("seed.txt");
+    let mut prepared = news_archive::load::prepare_text(&text, None, &Default::default());
+    let p = prepared.pop().expect("one article").expect("prepared");
+    let other = "print PRINT\n\nPOLITICS\n\nCabinet meets\n\n  • March 1, 2024\n  • , Skoda Times , p. 2\n\nTOKYO — Foreign Minister Yoko Kamikawa said: “We will talk again.”\n";
+    let q = news_archive::load::prepare_text(other, None, &Default::default())
+        .pop()
+        .expect("one article")
+        .expect("prepared");
+    assert_eq!(q.extraction.quotes.len(), 1);
+    let mut conn = diesel::PgConnection::establish(&db.url).expect("connect");
+    // The second article's vectors computed ahead, but for no quote text.
+    let mut ahead = bulk::search_vectors(&mut conn, &[VectorTexts::of(&q.article, &q.extraction)])
+        .expect("vectors");
+    ahead[0].quotes.clear();
+    fn article<'a>(
+        p: &'a news_archive::load::Prepared,
+        vectors: Option<&'a bulk::Vectors>,
+    ) -> bulk::Article<'a> {
+        bulk::Article {
+            raw: news_archive::db::store::RawInput {
+                content: &p.raw,
+                format: p.format,
+                source_name: Some("test"),
+            },
+            article: &p.article,
+            published_on: p.published_on,
+            extraction: &p.extraction,
+            follows_in_input: false,
+            vectors,
+        }
+    }
+    let batch = [article(&p, None), article(&q, Some(&ahead[0]))];
+    let stored = bulk::write_batch(&mut conn, &batch, None).expect("written");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(count(&db, "SELECT count(*) AS n FROM articles").await, 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) AS n FROM articles
+             WHERE search = article_search_vector(title, paragraphs_text(paragraphs))"
+        )
+        .await,
+        2
+    );
+    let quotes = count(&db, "SELECT count(*) AS n FROM quotes").await;
+    assert!(quotes > 6, "{quotes}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) AS n FROM quotes WHERE search = to_tsvector('english', text)"
+        )
+        .await,
+        quotes
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) AS n FROM quotes WHERE search @@ 'talk'::tsquery"
+        )
+        .await,
+        1
+    );
 }

@@ -366,6 +366,22 @@ async fn update_article_changes_metadata_and_records_who_did_it() {
         article["slug"],
         "2022-02-28-xi-instructed-to-support-russia-over-western-sanctions"
     );
+    // The search vector follows the new title (the article's text never said "backs").
+    assert_eq!(
+        app.db
+            .count(
+                "SELECT count(*) AS n FROM articles WHERE search @@ to_tsquery('english', 'backs')"
+            )
+            .await,
+        1
+    );
+    let found = app
+        .data(
+            r#"{ articles(filter: { search: "backs" }) { totalCount nodes { title } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["articles"]["totalCount"], 1, "{found}");
     // Quotes follow the new date.
     assert_eq!(
         app.db
