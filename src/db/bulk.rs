@@ -1386,9 +1386,7 @@ fn write(
     if unchecked {
         // Back to the session's mode: the organizations' updates below fire their triggers.
         diesel::sql_query("SET LOCAL session_replication_role TO DEFAULT").execute(conn)?;
-        if !article_ids.is_empty() {
-            stage_counts(conn, &article_ids)?;
-        }
+        stage_counts(conn, &mention_rows, &quote_rows)?;
     }
     if !fills.is_empty() {
         diesel::sql_query(rules::FILL_ORGANIZATIONS_SQL)
@@ -1437,20 +1435,54 @@ fn write(
         .collect())
 }
 
-/// Stages the counter deltas of the new articles' mentions and quotes, as the insert
-/// triggers of `mentions` and `quotes` would have (they are off in replica mode); the
-/// deferred trigger of `entity_count_deltas` applies them at the commit.
-fn stage_counts(conn: &mut PgConnection, article_ids: &[i64]) -> QueryResult<()> {
+/// Stages the counters' deltas of a batch's new articles, in one statement, where replica
+/// mode silenced the statement triggers that stage them. All of these articles' mentions
+/// and quotes are new, so each entity's mentions and quotes grow by its rows and its
+/// articles by the articles it has a mention in: what `stage_mention_changes()` and
+/// `stage_quote_changes()` count, without counting the rows again in the tables.
+fn stage_counts(
+    conn: &mut PgConnection,
+    mentions: &[NewMention<'_>],
+    quotes: &[NewQuote<'_>],
+) -> QueryResult<()> {
+    #[derive(Default)]
+    struct Delta {
+        mentions: i64,
+        articles: i64,
+        quotes: i64,
+        last_article: Option<i64>,
+    }
+    let mut deltas: std::collections::BTreeMap<(Option<i64>, Option<i64>), Delta> =
+        std::collections::BTreeMap::new();
+    // A batch's mentions come article after article.
+    for m in mentions {
+        let d = deltas.entry((m.person_id, m.organization_id)).or_default();
+        d.mentions += 1;
+        if d.last_article != Some(m.article_id) {
+            d.articles += 1;
+            d.last_article = Some(m.article_id);
+        }
+    }
+    for q in quotes {
+        if q.speaker_person_id.is_some() != q.speaker_organization_id.is_some() {
+            let key = (q.speaker_person_id, q.speaker_organization_id);
+            deltas.entry(key).or_default().quotes += 1;
+        }
+    }
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let column = |f: fn(&Delta) -> i64| deltas.values().map(f).collect::<Vec<_>>();
     diesel::sql_query(
-        "SELECT stage_mention_changes(ARRAY(
-                    SELECT ROW(person_id, organization_id, article_id, 1)::count_change
-                    FROM mentions WHERE article_id = ANY($1::bigint[]))),
-                stage_quote_changes(ARRAY(
-                    SELECT ROW(speaker_person_id, speaker_organization_id, article_id, 1)
-                               ::count_change
-                    FROM quotes WHERE article_id = ANY($1::bigint[])))",
+        "INSERT INTO entity_count_deltas (person_id, organization_id, mentions, articles, quotes)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                              $5::bigint[])",
     )
-    .bind::<Array<BigInt>, _>(article_ids)
+    .bind::<Array<Nullable<BigInt>>, _>(deltas.keys().map(|k| k.0).collect::<Vec<_>>())
+    .bind::<Array<Nullable<BigInt>>, _>(deltas.keys().map(|k| k.1).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(column(|d| d.mentions))
+    .bind::<Array<BigInt>, _>(column(|d| d.articles))
+    .bind::<Array<BigInt>, _>(column(|d| d.quotes))
     .execute(conn)?;
     Ok(())
 }
