@@ -1390,9 +1390,14 @@ fn classify_run<'a>(
         && ORG_HEADS.get(words[words.len() - 1 - place_tail]) == Some(&OrgKind::Military);
     // Only a company's name keeps a particle inside (see `scan_runs`).
     let particle = words.contains(&"no");
-    // "the Fukushima Minpo newspaper": a name right before a noun for its kind.
+    // "the Fukushima Minpo newspaper", "the United Auto Workers union": a name right before
+    // a noun for its kind.
     let kind_after = toks.get(end).is_some_and(|t| {
-        is_body_noun(t.text) || matches!(t.text, "magazine" | "paper" | "institute" | "pollster")
+        is_body_noun(t.text)
+            || matches!(
+                t.text,
+                "magazine" | "paper" | "institute" | "pollster" | "union"
+            )
     });
     let org_head =
         org_head(last).is_some() || head_of || head_in || head_then_place || particle || kind_after;
@@ -1736,6 +1741,26 @@ fn title_before(
     let mut first = name;
     while k > 0 {
         let t = toks[k - 1].text;
+        // "Economy, Trade and Industry Minister", "Land, Infrastructure, Transport and
+        // Tourism Minister": a comma in a list of portfolios closed by "and" before the head.
+        if t == "," && k >= 2 && first == k {
+            let w = &toks[k - 2];
+            let portfolio = is_cap(w.text)
+                && w.text.chars().all(char::is_alphabetic)
+                && !PLACES.contains(w.text)
+                && !NATIONALITIES.contains(w.text)
+                && !COMMON_CAPITALIZED.contains(w.text)
+                && !is_person(w)
+                && toks[k..name].iter().any(|x| x.text == "and")
+                && toks[k..name]
+                    .iter()
+                    .all(|x| is_cap(x.text) || matches!(x.text, "and" | ","));
+            if portfolio {
+                k -= 2;
+                first = k;
+                continue;
+            }
+        }
         let ok = (is_title_word(t) && !is_person(&toks[k - 1]))
             || NATIONALITIES.contains(t)
             || PLACES.contains(t)

@@ -182,6 +182,30 @@ fn is_abbreviation_before(text: &str, dot: usize) -> bool {
         || word.ends_with(".N")
 }
 
+/// Whether the abbreviation ending at the full stop `dot` also ends its sentence because
+/// a quote opens right after it (`said Mariko Senda, an analyst at Daiwa Securities Co.
+/// “Management admitted it.”`): a legal form, a country or a title's abbreviation never
+/// runs on into quoted words, except a number's or a page's (`No. “1”`).
+fn quote_follows_abbreviation(text: &str, dot: usize) -> bool {
+    let word = text[..dot]
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let mut after = text[dot + 1..].chars();
+    let mut spaced = false;
+    let opening = loop {
+        match after.next() {
+            Some(c) if c.is_whitespace() => spaced = true,
+            Some(c) => break c,
+            None => return false,
+        }
+    };
+    spaced
+        && matches!(opening, '“' | '"')
+        && after.next().is_some_and(char::is_uppercase)
+        && !in_list!("No vs p", word)
+}
+
 /// Byte offsets where sentences start, ignoring full stops inside quotes.
 fn sentence_starts(text: &str, quotes: &[Marked]) -> Vec<usize> {
     let mut starts = vec![0];
@@ -195,7 +219,7 @@ fn sentence_starts(text: &str, quotes: &[Marked]) -> Vec<usize> {
         {
             continue;
         }
-        if c == '.' && is_abbreviation_before(text, b) {
+        if c == '.' && is_abbreviation_before(text, b) && !quote_follows_abbreviation(text, b) {
             continue;
         }
         let mut j = i + 1;

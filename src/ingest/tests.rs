@@ -1880,3 +1880,59 @@ fn a_capital_city_is_a_place_not_a_speaker() {
     assert_eq!(people, ["Eszter Varga"]);
     assert_eq!(quotes, pairs(&[("We will see.", "Eszter Varga")]));
 }
+
+#[test]
+fn a_quote_after_a_legal_form_starts_a_sentence_and_a_union_is_named_before_its_noun() {
+    let (people, orgs, quotes) = extracted(
+        "DETROIT — “The market has waited a year,” said Mariko Senda, an analyst at Sakura \
+         Motor Corp. “Management finally admitted it.”\n\n\
+         The United Auto Workers union said it was “deeply disappointed” with the plan.\n\n\
+         Output fell in the U.S. “We will keep the plant,” Senda said.",
+    );
+    assert_eq!(people, ["Mariko Senda"]);
+    assert_eq!(orgs, ["Sakura Motor Corp.", "United Auto Workers"]);
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("The market has waited a year,", "Mariko Senda"),
+            ("Management finally admitted it.", "Mariko Senda"),
+            ("deeply disappointed", "United Auto Workers"),
+            ("We will keep the plant,", "Mariko Senda"),
+        ])
+    );
+}
+
+#[test]
+fn a_minister_s_portfolios_listed_with_commas_are_one_title() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nEconomy, Trade and Industry Minister Sayaka Hirano \
+         met Land, Infrastructure, Transport and Tourism Minister Taro Sekine. In Osaka, \
+         Finance and Economy Minister Ken Oda spoke.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    let people: Vec<(&str, Vec<&str>)> = e
+        .people
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.titles.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            (
+                "Sayaka Hirano",
+                vec!["Economy, Trade and Industry Minister"]
+            ),
+            (
+                "Taro Sekine",
+                vec!["Land, Infrastructure, Transport and Tourism Minister"]
+            ),
+            ("Ken Oda", vec!["Finance and Economy Minister"]),
+        ]
+    );
+}
