@@ -531,6 +531,22 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
                 .map(|w| w.trim_end_matches([',', '.', ';', ':']))
                 .take_while(|w| is_cap(w))
                 .collect();
+            // "Toyota Motor Corp.", "Samsung Electronics Co.", "Toyota City": a company's
+            // name the list knows goes on into a longer name (or a place's) of its own, and
+            // where the article writes such a name, the short one is a short form of it.
+            if KNOWN_ORGS
+                .get(row)
+                .is_some_and(|k| k.kind == OrgKind::Company)
+                && (!ahead.is_empty()
+                    || paragraphs.iter().any(|t| {
+                        t.match_indices(m.as_str()).any(|(at, w)| {
+                            let mut rest = t[at + w.len()..].chars();
+                            rest.next() == Some(' ') && rest.next().is_some_and(char::is_uppercase)
+                        })
+                    }))
+            {
+                continue;
+            }
             // "Marine Corps Installations Pacific": and so does a command named with its place.
             let head_at = ahead.iter().rposition(|w| ORG_HEADS.contains_key(w));
             if head_at.is_some_and(|h| ahead[h + 1..].iter().all(|w| PLACES.contains(w))) {

@@ -399,8 +399,9 @@ pub static COMMON_CAPITALIZED: LazyLock<WordSet> = LazyLock::new(|| {
         Article Section Part Photo Source Sources Related Note Translation Summary Abridged \
         Editorial Opinion Analysis Internet Web Twitter Facebook Instagram YouTube LINE X \
         COVID-19 COVID Covid Coronavirus Omicron God Christmas Easter Communist Democratic \
-        Republican Liberal Conservative Socialist Trending Yes Well Now Today Yesterday Tomorrow \
-        Recently Currently Previously Later Earlier Soon Already Please Let Mr Ms Mrs Dear Sir \
+        Republican Liberal Conservative Socialist Ruling Opposition Trending Yes Well Now Today \
+        Yesterday Tomorrow Recently Currently Previously Later Earlier Soon Already Please Let \
+        Mr Ms Mrs Dear Sir \
         Madam Lady Lord Saint Japan-U.S. U.S.-Japan Japan-China China-Japan Japan-South \
         Self-Defense Defense Foreign Security Economic National Public Global International \
         Regional Local Central Federal Imperial Royal Upper Lower House Diet Cabinet Prime \
@@ -517,7 +518,7 @@ Chinese Communist Party;Communist Party of China;CCP;CPC|CCP|Party|China
 People’s Liberation Army;People's Liberation Army;PLA|PLA|Military|China
 DPRK|DPRK|Government|North Korea
 Korean Central News Agency;KCNA|KCNA|Media|North Korea
-Workers’ Party of Korea;Workers' Party of Korea;WPK|WPK|Party|North Korea
+Workers’ Party of Korea;Workers' Party of Korea;Workers Party of Korea;WPK|WPK|Party|North Korea
 United Nations;UN;U.N.|UN|International|
 United Nations High Commissioner for Refugees;UNHCR|UNHCR|International|
 United Nations Children’s Fund;United Nations Children's Fund;UNICEF|UNICEF|International|
@@ -587,6 +588,50 @@ Barclays||Company|United Kingdom
 Huawei||Company|China
 CNN||Media|United States
 BBC||Media|United Kingdom
+Korea Gallup;Gallup Korea||Other|South Korea
+Gallup||Other|United States
+Realmeter||Other|South Korea
+People Power Party;PPP|PPP|Party|South Korea
+Democratic Party of Korea;DPK|DPK|Party|South Korea
+Rebuilding Korea Party||Party|South Korea
+Korea Herald;The Korea Herald||Media|South Korea
+Korea Times;The Korea Times||Media|South Korea
+JoongAng Ilbo||Media|South Korea
+Chosun Ilbo||Media|South Korea
+Dong-A Ilbo||Media|South Korea
+Hankyoreh||Media|South Korea
+KBS||Media|South Korea
+MBC||Media|South Korea
+SBS||Media|South Korea
+JTBC||Media|South Korea
+Japan Times;The Japan Times||Media|Japan
+Nikkei Asia||Media|Japan
+South China Morning Post;SCMP|SCMP|Media|China
+Taipei Times||Media|Taiwan
+Focus Taiwan||Media|Taiwan
+Liberty Times||Media|Taiwan
+United Daily News||Media|Taiwan
+Samsung Electronics;Samsung||Company|South Korea
+Hyundai Motor;Hyundai||Company|South Korea
+SK Hynix||Company|South Korea
+Taiwan Semiconductor Manufacturing Co.;Taiwan Semiconductor Manufacturing Company;TSMC|TSMC|Company|Taiwan
+Foxconn||Company|Taiwan
+Sony||Company|Japan
+Toyota||Company|Japan
+Nissan||Company|Japan
+Panasonic||Company|Japan
+SoftBank||Company|Japan
+Nintendo||Company|Japan
+Rakuten||Company|Japan
+Hitachi||Company|Japan
+Toshiba||Company|Japan
+Fujitsu||Company|Japan
+Alibaba||Company|China
+Tencent||Company|China
+ByteDance||Company|China
+BYD||Company|China
+Boeing||Company|United States
+Airbus||Company|France
 ";
 
 /// Known organizations, parsed once from [`KNOWN_ORG_TABLE`].

@@ -1936,3 +1936,27 @@ fn a_minister_s_portfolios_listed_with_commas_are_one_title() {
         ]
     );
 }
+
+#[test]
+fn known_companies_parties_and_pollsters_and_their_longer_names() {
+    let (_, orgs, quotes) = extracted(
+        "SEOUL — Ruling People Power Party leader Han Min-seok spoke after a survey by Korea \
+         Gallup. Toyota Motor Corp. and Samsung Electronics Co. signed the deal.\n\n\
+         Toyota shares rose. “It is a good day,” Samsung said. Nissan declined to comment, \
+         and officials in Toyota City welcomed the plant.",
+    );
+    assert_eq!(
+        orgs,
+        [
+            "People Power Party",
+            "Korea Gallup",
+            "Toyota Motor Corp.",
+            "Samsung Electronics Co.",
+            "Nissan",
+        ]
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[("It is a good day,", "Samsung Electronics Co.")])
+    );
+}
