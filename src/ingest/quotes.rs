@@ -579,14 +579,17 @@ fn resolve_role(
         head,
         "paper" | "newspaper" | "daily" | "commentary" | "editorial"
     ) {
-        return latest_org(entities, before, |o| o.kind == OrgKind::Media);
+        return latest_org(entities, before, |o| o.kind == OrgKind::Media)
+            .or_else(|| Some(Speaker::Unnamed(format!("the {role}"))));
     }
     if head == "company" {
         return main_company(entities, before)
             .or_else(|| Some(Speaker::Unnamed("the company".to_owned())));
     }
     if matches!(head, "ministry" | "agency" | "party") {
-        return latest_org(entities, before, |o| o.name.to_lowercase().contains(head));
+        // "The ministry said in a statement:" with no ministry named: an unnamed body.
+        return latest_org(entities, before, |o| o.name.to_lowercase().contains(head))
+            .or_else(|| Some(Speaker::Unnamed(format!("the {role}"))));
     }
     // "The court said": the latest court the article named, else an unnamed body.
     if matches!(

@@ -1960,3 +1960,22 @@ fn known_companies_parties_and_pollsters_and_their_longer_names() {
         pairs(&[("It is a good day,", "Samsung Electronics Co.")])
     );
 }
+
+#[test]
+fn a_ministry_or_a_paper_the_article_never_names_is_an_unnamed_speaker() {
+    let (_, orgs, quotes) = extracted(
+        "TOKYO — North Korea fired a missile on Monday. The ministry said in a statement: \
+         “The launch poses a grave threat.”\n\n\
+         The paper called the plan “reckless.”\n\n\
+         The Foreign Ministry protested. The ministry said: “It is regrettable.”",
+    );
+    assert_eq!(orgs, ["Foreign Ministry"]);
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("The launch poses a grave threat.", "the ministry"),
+            ("reckless.", "the paper"),
+            ("It is regrettable.", "Foreign Ministry"),
+        ])
+    );
+}
