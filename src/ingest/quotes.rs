@@ -151,9 +151,14 @@ fn quoted_spans(text: &str) -> Vec<Marked> {
             _ => {}
         }
     }
-    // A quote that goes on into the next paragraph has no closing mark in this one.
-    if let Some((o, '”')) = open {
-        let start = o + '“'.len_utf8();
+    // A quote that goes on into the next paragraph has no closing mark in this one (with
+    // straight marks, only a quote opening the paragraph: a stray mark is likelier inside).
+    let runs_on = match open {
+        Some((o, '”')) => Some((o, o + '“'.len_utf8())),
+        Some((o, '"')) if text[..o].trim().is_empty() => Some((o, o + 1)),
+        _ => None,
+    };
+    if let Some((o, start)) = runs_on {
         if text[start..].split_whitespace().count() >= 4 {
             out.push(Marked {
                 open: o,
@@ -838,6 +843,7 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
         last_quote: None,
         last_person: None,
     };
+    let mut runs_on: Vec<(Quote, Option<Speaker>)> = Vec::new();
     for (p, text) in paragraphs.iter().enumerate() {
         let located: Vec<&Located> = entities
             .located
@@ -1273,6 +1279,36 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                     found = Some((sp, None, 0.7, false));
                 }
             }
+            // “We have exhausted every means. (no closing mark; the next paragraph opens with
+            // one): the quote goes on there, and whoever is named after it there said this
+            // part too (see below), even after another speaker's quote.
+            let runs_on_next = opens_paragraph
+                && m.end == text.len()
+                && quoted.starts_with(char::is_uppercase)
+                && paragraphs
+                    .get(p + 1)
+                    .is_some_and(|n| n.trim_start().starts_with(['“', '"']));
+            if found.is_none() && runs_on_next {
+                let before = (state.last_quote.as_ref())
+                    .filter(|(_, para)| *para + 1 >= p)
+                    .map(|(sp, _)| sp.clone());
+                if let Some(sp) = &before {
+                    // Until it is known, the paragraphs after it continue that speaker.
+                    state.last_quote = Some((sp.clone(), p));
+                }
+                runs_on.push((
+                    Quote {
+                        text: quoted.to_owned(),
+                        span: ix.span(p, m.start, m.end),
+                        speaker: Speaker::Unnamed(String::new()),
+                        cue: None,
+                        fragment: false,
+                        confidence: 0.5,
+                    },
+                    before,
+                ));
+                continue;
+            }
             // A full quoted sentence right after a quote of the same speaker continues it.
             if found.is_none()
                 && lead.trim().is_empty()
@@ -1319,6 +1355,27 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 confidence,
             });
         }
+    }
+    // Paragraphs of one quote whose speaker is named only in a later paragraph of it, last
+    // first: each is said by whoever said the quote opening the paragraph after it, else by
+    // the speaker of the quote before it.
+    if !runs_on.is_empty() {
+        for (mut q, before) in runs_on.into_iter().rev() {
+            let next = q.span.paragraph + 1;
+            let opening = |x: &&Quote| {
+                x.span.paragraph == next
+                    && paragraphs[next as usize]
+                        .chars()
+                        .take(x.span.start as usize)
+                        .all(|c| c.is_whitespace() || matches!(c, '“' | '"'))
+            };
+            if let Some(speaker) = (out.iter().find(opening).map(|x| x.speaker.clone())).or(before)
+            {
+                q.speaker = speaker;
+                out.push(q);
+            }
+        }
+        out.sort_by_key(|q| (q.span.paragraph, q.span.start));
     }
     out
 }

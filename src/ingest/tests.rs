@@ -1979,3 +1979,31 @@ fn a_ministry_or_a_paper_the_article_never_names_is_an_unnamed_speaker() {
         ])
     );
 }
+
+#[test]
+fn a_quote_running_over_paragraphs_is_said_by_whoever_is_named_after_it() {
+    let (_, _, quotes) = extracted(
+        "NAHA — Gov. Denny Higa spoke on Monday.\n\n\
+         “We have exhausted every other means. The people have spoken in three elections.\n\n\
+         “The government ignored them every time.\n\n\
+         “I have no choice but to go to court,” Higa told reporters.\n\n\
+         \"Our children need this base gone. It has been here for eighty years.\n\n\
+         \"We will not wait,\" said Keiko Uehara, a shop owner.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            (
+                "We have exhausted every other means. The people have spoken in three elections.",
+                "Denny Higa"
+            ),
+            ("The government ignored them every time.", "Denny Higa"),
+            ("I have no choice but to go to court,", "Denny Higa"),
+            (
+                "Our children need this base gone. It has been here for eighty years.",
+                "Keiko Uehara"
+            ),
+            ("We will not wait,", "Keiko Uehara"),
+        ])
+    );
+}
