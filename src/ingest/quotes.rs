@@ -158,15 +158,15 @@ fn quoted_spans(text: &str) -> Vec<Marked> {
         Some((o, '"')) if text[..o].trim().is_empty() => Some((o, o + 1)),
         _ => None,
     };
-    if let Some((o, start)) = runs_on {
-        if text[start..].split_whitespace().count() >= 4 {
-            out.push(Marked {
-                open: o,
-                start,
-                end: text.len(),
-                close: text.len(),
-            });
-        }
+    if let Some((o, start)) = runs_on
+        && text[start..].split_whitespace().count() >= 4
+    {
+        out.push(Marked {
+            open: o,
+            start,
+            end: text.len(),
+            close: text.len(),
+        });
     }
     out
 }
