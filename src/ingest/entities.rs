@@ -714,13 +714,20 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
 
     // "Hoshi" after "Hoshi Shimbun", "Kitaura Shipping" after "Kitaura Shipping K.K.": the
     // first words of an organization's name, used alone with no title, name the organization.
+    // Not a word of a person's full name: "Kishida" after "Prime Minister Kishida Fumio"
+    // is the man, whatever the "Kishida Cabinet".
     let mut short_forms = Vec::new();
     let org_words: Vec<Vec<&str>> = orgs_c
         .iter()
         .map(|o| o.surface.split_whitespace().collect())
         .collect();
+    let full_name_words: HashSet<String> = people_c
+        .iter()
+        .filter(|c| c.tokens.len() >= 2 && c.sure)
+        .flat_map(|c| c.tokens.iter().cloned())
+        .collect();
     people_c.retain(|c| {
-        if c.marked {
+        if c.marked || (c.tokens.len() == 1 && full_name_words.contains(&c.tokens[0])) {
             return true;
         }
         let words: Vec<&str> = c.surface.split_whitespace().collect();
@@ -987,7 +994,8 @@ fn scan_runs<'a>(
                             || prev == "Minister"
                             || prev == "Ministry"
                             // "Embassy of the Republic of Korea", "Republic of Korea Navy".
-                            || (t == "of" && matches!(prev, "Republic" | "Kingdom")))
+                            // "House of Councillors Budget Committee".
+                            || (t == "of" && matches!(prev, "Republic" | "Kingdom" | "House")))
                 }
                 // "the French Embassy in Seoul", "Embassy of Japan in the Philippines": a
                 // diplomatic post is named with the place it sits in.
@@ -1339,8 +1347,11 @@ fn classify_run<'a>(
                 w
             )
     };
+    // "House of Councillors Budget Committee": a chamber's name opens its committee's.
+    let chamber = |s: usize| words[s] == "House" && words.get(s + 1) == Some(&"of");
     let mut s = 0;
     while s < words.len()
+        && !chamber(s)
         && COMMON_CAPITALIZED.contains(words[s])
         && !is_title_word(words[s])
         && !NATIONALITIES.contains(words[s])

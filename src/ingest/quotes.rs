@@ -712,6 +712,22 @@ fn speaker_of_clause(
             return Some((Speaker::Unnamed(description(d.as_str())), 0.8));
         }
     }
+    // "A senior official of Komeito, the LDP’s junior coalition partner, expressed concern,
+    // saying": a clause opening with an unnamed source (after a dateline, in the first
+    // paragraph) and naming no person is the source's, whatever bodies its asides name.
+    static OPENING_UNNAMED: LazyLock<Regex> = LazyLock::new(|| {
+        regex(&format!(
+            r"^\s*(?:\p{{Lu}}{{2,}}[^“”\x22]{{0,60}}?\s(?:—|–|--|-)\s+)?({}(?: (?:of|at|for|in|from) [^,;:“”\x22]{{1,80}})?)\s*,",
+            unnamed_head()
+        ))
+    });
+    if let Some(d) = OPENING_UNNAMED.captures(clause).and_then(|c| c.get(1))
+        && !located
+            .iter()
+            .any(|l| matches!(l.target, Target::Person(_)) && l.start >= from && l.end <= to)
+    {
+        return Some((Speaker::Unnamed(description(d.as_str())), 0.7));
+    }
     let subject = subject_or_object_in(text, located, from, to);
     let pronoun = PRONOUN.captures(clause).and_then(|c| c.get(1));
     // "Ms. Sato met Ito, and then she said": the person of the pronoun's gender in the clause.

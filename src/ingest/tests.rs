@@ -2007,3 +2007,32 @@ fn a_quote_running_over_paragraphs_is_said_by_whoever_is_named_after_it() {
         ])
     );
 }
+
+#[test]
+fn a_premier_s_name_alone_is_him_not_his_cabinet_and_an_unnamed_source_keeps_its_quote() {
+    let (people, orgs, quotes) = extracted(
+        "TOKYO — Prime Minister Kishida Fumio faced questions. Support for the Kishida Cabinet \
+         stood at 22%.\n\n\
+         A senior official of Komeito, the LDP’s junior coalition partner, expressed concern, \
+         saying, “Voters will punish us.”\n\n\
+         Kishida, meanwhile, told the House of Councillors Budget Committee, “I will make every \
+         effort.”",
+    );
+    assert_eq!(people, ["Kishida Fumio"]);
+    assert_eq!(
+        orgs,
+        [
+            "Kishida Cabinet",
+            "Komeito",
+            "LDP",
+            "House of Councillors Budget Committee"
+        ]
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("Voters will punish us.", "A senior official of Komeito"),
+            ("I will make every effort.", "Kishida Fumio"),
+        ])
+    );
+}
