@@ -1125,6 +1125,14 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 // long stretch, the speaker is the clause after its last comma.
                 let clause_from = |cue_start: usize| {
                     let gap = &tail[..cue_start];
+                    // "lodged “stern representations” with Japan after Foreign Minister X
+                    // said": a speaker in a clause of its own is not the quote's.
+                    let last_clause = gap.rsplit(',').next().unwrap_or(gap);
+                    if last_clause.split_whitespace().any(|w| {
+                        in_list!("after before when because since while although though if unless until whereas", w)
+                    }) {
+                        return None;
+                    }
                     if gap.split_whitespace().count() <= 8 {
                         return Some(m.close);
                     }

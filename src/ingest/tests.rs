@@ -2036,3 +2036,19 @@ fn a_premier_s_name_alone_is_him_not_his_cabinet_and_an_unnamed_source_keeps_its
         ])
     );
 }
+
+#[test]
+fn a_speaker_in_a_clause_of_its_own_after_a_quote_is_not_its_speaker() {
+    let (_, _, quotes) = extracted(
+        "BEIJING — China lodged “stern representations” with Japan after Foreign Minister Aiko \
+         Morita said Tokyo would “not stand idly by.”\n\n\
+         “We will act” in talks with reporters after the meeting, Morita said.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("not stand idly by.", "Aiko Morita"),
+            ("We will act", "Aiko Morita"),
+        ])
+    );
+}
