@@ -68,19 +68,64 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-static KNOWN_ORG_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut surfaces: Vec<&str> = KNOWN_ORGS
+/// The known organizations' names, longest first where several start at one place.
+static KNOWN_ORG_NAMES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let surfaces: Vec<&str> = KNOWN_ORGS
         .iter()
         .flat_map(|k| k.surfaces.iter().copied())
         .collect();
-    surfaces.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let alt = surfaces
-        .iter()
-        .map(|s| regex::escape(s))
-        .collect::<Vec<_>>()
-        .join("|");
-    regex(&format!(r"\b(?:{alt})"))
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(surfaces)
+        .expect("the known organizations' names make an automaton")
 });
+
+/// A known organization's name found in a text.
+struct KnownMatch<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> KnownMatch<'t> {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+}
+
+/// The known organizations' names in `text`, left to right, each starting a word (as
+/// `\b(?:longest|...|shortest)` would find them; a regex gives up its literal search on a
+/// list this long and runs a backtracker at every position).
+fn known_org_matches(text: &str) -> impl Iterator<Item = KnownMatch<'_>> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at <= text.len() {
+            let input = aho_corasick::Input::new(text).span(at..text.len());
+            let m = KNOWN_ORG_NAMES.find(input)?;
+            let word_before = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if word_before {
+                at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            at = m.end().max(at + 1);
+            return Some(KnownMatch {
+                text,
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+        None
+    })
+}
 
 static FACILITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -502,7 +547,7 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             }
         }
         // Known organizations first, so their words never feed the phrase rules.
-        for m in KNOWN_ORG_RE.find_iter(text) {
+        for m in known_org_matches(text) {
             if toks
                 .iter()
                 .zip(&covered)
