@@ -15,9 +15,11 @@
 //! The batch locks the tables it resolves against (`SHARE ROW EXCLUSIVE`: reads go on,
 //! per-article ingests wait for the batch's commit), so nothing it decided can change
 //! before it commits, and the foreign keys it would check row by row are skipped where the
-//! role may set `session_replication_role`. Counters are staged by the functions of the
-//! statement triggers, so they come out the same; the batch's articles enter the feed in
-//! order, under the feed's lock, with one notification carrying the last position.
+//! role may set `session_replication_role`. Counters are staged by the statement triggers,
+//! or in replica mode by the batch from its own rows, with the same sums; the search
+//! vectors come computed ahead on another connection ([`search_vectors`]) or are computed
+//! here; the batch's articles enter the feed in order, under the feed's lock, with one
+//! notification carrying the last position.
 
 use std::collections::{HashMap, HashSet};
 
@@ -778,8 +780,9 @@ fn write(
     // per-row foreign-key checks (a quarter of a load's time in the server) can prove
     // nothing; where the role may, the batch skips them as `pg_restore --disable-triggers`
     // does, in replica mode, until its rows are in. Replica mode also silences the
-    // counters' triggers on `mentions` and `quotes`: their deltas are staged below, by
-    // the same functions, once for the whole batch.
+    // counters' triggers on `mentions` and `quotes`: their deltas are staged below, from
+    // the batch's own rows, once for the whole batch. (It silences the search vectors'
+    // triggers too: the batch gives every vector.)
     let unchecked = !diesel::sql_query(
         "SELECT set_config('session_replication_role', 'replica', true) AS text
          WHERE has_parameter_privilege('session_replication_role', 'SET')",
