@@ -1387,16 +1387,7 @@ fn naval_and_army_ranks_are_titles() {
     )
     .unwrap();
     let e = extract(&article);
-    let people: Vec<(&str, Vec<&str>)> = e
-        .people
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.titles.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect();
+    let people = names_and_titles(&e);
     assert_eq!(
         people,
         [
@@ -1911,16 +1902,7 @@ fn a_minister_s_portfolios_listed_with_commas_are_one_title() {
     )
     .unwrap();
     let e = extract(&article);
-    let people: Vec<(&str, Vec<&str>)> = e
-        .people
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.titles.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect();
+    let people = names_and_titles(&e);
     assert_eq!(
         people,
         [
@@ -2051,4 +2033,17 @@ fn a_speaker_in_a_clause_of_its_own_after_a_quote_is_not_its_speaker() {
             ("We will act", "Aiko Morita"),
         ])
     );
+}
+
+/// Each person's name with the titles the article gives them.
+fn names_and_titles(e: &crate::domain::Extraction) -> Vec<(&str, Vec<&str>)> {
+    e.people
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.titles.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
 }
