@@ -133,6 +133,9 @@ static FACILITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static INDEX_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s+(?:Stock Average|Stock Index|[Aa]verage|[Ii]ndex|225|500)\b"));
+
 static KNOWN_ORG_INDEX: LazyLock<HashMap<&'static str, usize, super::lexicon::Fast>> =
     LazyLock::new(|| {
         KNOWN_ORGS
@@ -567,6 +570,10 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
             };
             // "U.S. Marine Corps Air Station Futenma" names a base, not the body.
             if FACILITY_AFTER.is_match(&text[m.end()..]) {
+                continue;
+            }
+            // "The Nikkei Stock Average rose": an index named after an outlet.
+            if INDEX_AFTER.is_match(&text[m.end()..]) {
                 continue;
             }
             // "United Nations Environment Programme": a longer body's name goes on.
@@ -1382,13 +1389,14 @@ fn classify_run<'a>(
     // "spokesman He Yadong": after a title, a name may start with a common word.
     let after_title = start > 0 && TITLE_HEADS.contains(toks[start - 1].text) && words.len() >= 2;
     let keeps_words = inside_sentence && (org_head(last).is_some() || after_title);
-    // "Royal Netherlands Navy", "National Police Agency": an adjective opening a body's name
+    // "Royal Netherlands Navy", "National Police Agency", "All Sorano Workers’ Union": an
+    // adjective opening a body's name
     // stays, even at a sentence's start.
     let body_adjective = |w: &str| {
         words.iter().any(|w| org_head(w).is_some())
             && in_list!(
                 "Royal National Central Federal Imperial International Global Public Regional \
-                 Local Great Greater Supreme",
+                 Local Great Greater Supreme All",
                 w
             )
     };
@@ -1676,6 +1684,12 @@ fn classify_run<'a>(
         .rposition(|c| c.paragraph != p)
         .map_or(0, |i| i + 1);
     let (outer_start, title) = title_before(text, toks, covered, &people[first_here..], start + n0);
+    // A role set off after the name is a title but not evidence of a person ("Kestrel, an
+    // adviser to the fund," may be a firm).
+    let title_after = title
+        .is_none()
+        .then(|| title_after(text, toks, start + n1))
+        .flatten();
     let next_word = toks.get(start + n1).map(|t| t.text);
     let after_next = toks.get(start + n1 + 1).map(|t| t.text);
     let speaks = next_word.is_some_and(is_speech_verb)
@@ -1787,7 +1801,7 @@ fn classify_run<'a>(
         start: s0,
         end: e0,
         marked: title.is_some() || honorific,
-        title,
+        title: title.or(title_after),
         sure,
         gender,
         initial: sentence_initial,
@@ -1808,6 +1822,12 @@ fn title_before(
 ) -> (usize, Option<String>) {
     // Another person's name ends the walk: "Secretary Matsuno Hirokazu and Finance Minister".
     let is_person = |t: &Tok<'_>| people.iter().any(|c| c.start <= t.start && t.end <= c.end);
+    // A lone word opening a sentence is a candidate until the article says more.
+    let surely_person = |t: &Tok<'_>| {
+        people
+            .iter()
+            .any(|c| c.sure && c.start <= t.start && t.end <= c.end)
+    };
     let name_start = toks.get(name).map_or(0, |t| t.start);
     let mut k = name;
     let mut first = name;
@@ -1833,7 +1853,45 @@ fn title_before(
                 continue;
             }
         }
+        // "Constitutional Democratic Party of Japan (CDPJ) leader": a body's acronym in
+        // parentheses stays inside the title.
+        if t == ")"
+            && k >= 4
+            && toks[k - 3].text == "("
+            && is_acronym(toks[k - 2].text)
+            && is_cap(toks[k - 4].text)
+        {
+            k -= 3;
+            continue;
+        }
+        // "HANOI -- Vietnamese President": a dash between spaces ends the title; only a
+        // hyphen inside a word joins.
+        if t == "-"
+            && !(k >= 2 && toks[k - 2].end == toks[k - 1].start && toks[k - 1].end == toks[k].start)
+        {
+            break;
+        }
+        let lower = t.to_lowercase();
         let ok = (is_title_word(t) && !is_person(&toks[k - 1]))
+            // "ministry spokesperson", "Former village head", "Opposition floor leader".
+            || (is_role_word(&lower) && !is_person(&toks[k - 1]))
+            || (is_cap(t) && is_title_word(&lower) && !is_person(&toks[k - 1]))
+            // "Takane Robotics chief executive", "Velmora president": the body whose role
+            // it is, before a lowercase title word.
+            || (is_cap(t)
+                && first == k
+                && k < name
+                && toks[k].text.chars().next().is_some_and(char::is_lowercase)
+                && t.chars().any(char::is_alphabetic)
+                && !COMMON_CAPITALIZED.contains(t)
+                && !PLACES.contains(t)
+                && !surely_person(&toks[k - 1]))
+            // "Kita no Kaze president": a particle inside the body's name.
+            || (matches!(t, "no" | "de" | "la" | "du")
+                && first == k
+                && k >= 2
+                && is_cap(toks[k - 2].text)
+                && is_cap(toks[k].text))
             || NATIONALITIES.contains(t)
             || PLACES.contains(t)
             || is_acronym(t)
@@ -1842,7 +1900,7 @@ fn title_before(
             || (is_cap(t)
                 && t.chars().any(char::is_alphabetic)
                 && !COMMON_CAPITALIZED.contains(t)
-                && !is_person(&toks[k - 1])
+                && !surely_person(&toks[k - 1])
                 && toks.get(k).is_some_and(|n| is_cap(n.text)))
             || is_title_connector(t)
             || is_title_prefix(t)
@@ -1858,20 +1916,161 @@ fn title_before(
     // Leading connectors are not part of the title; an honorific alone is not a title.
     let heads = toks[first..name]
         .iter()
-        .any(|t| TITLE_HEADS.contains(t.text) && !is_honorific(t.text));
+        .any(|t| (TITLE_HEADS.contains(t.text) && !is_honorific(t.text)) || is_role_head(t.text));
     if first == name || !heads {
-        return (name_start, None);
+        return (name_start, title_set_off_before(text, toks, people, name));
     }
     // A title ends at its last head or modifier; honorifics right before the name go.
     let mut last = name;
     while last > first && is_honorific(toks[last - 1].text) {
         last -= 1;
     }
+    // "a former official of the Sakai city government", "a spokesperson for Naniwa
+    // Kensetsu": a name after a connector is what the role belongs to, not its holder.
+    if is_title_connector(toks[last - 1].text) {
+        return (name_start, None);
+    }
     let title = text[toks[first].start..toks[last - 1].end].trim();
     (
         toks[first].start,
         (!title.is_empty()).then(|| title.to_owned()),
     )
+}
+
+/// Lowercase words that may stand in a title before its head ("ministry spokesperson",
+/// "village head", "floor leader", "high school senior"), and the heads themselves.
+fn is_role_word(word: &str) -> bool {
+    is_role_head(word)
+        || in_list!(
+            "\
+        village town city prefectural municipal ministry department company union party \
+        floor caucus office policy security national presidential team government agency \
+        police school high court group association federation bureau military navy army \
+        embassy coalition committee board club campaign research chief assistant general \
+        senior executive managing opposition ruling state foreign defense finance economic",
+            word,
+        )
+}
+
+/// Lowercase words that head a title besides `TITLE_HEADS` ("chief executive", "caucus
+/// whip", "METI official", "high school senior").
+fn is_role_head(word: &str) -> bool {
+    in_list!(
+        "\
+        executive chair chairwoman chairperson whip forecaster official senior counterpart \
+        member secretary-general co-leader officer manager strategist aide negotiator \
+        treasurer investigator consultant commentator student resident worker owner",
+        word,
+    )
+}
+
+/// Whether a title word heads a title (not a modifier, not an honorific).
+fn heads_title(word: &str) -> bool {
+    (TITLE_HEADS.contains(word) && !is_honorific(word)) || is_role_head(word)
+}
+
+/// A role set off by commas before a name: "Its president, Kuno Taro,", "The mayor of Oyama
+/// Island, Tokuda Jin,", "Japan’s ambassador, Nakamura Shiro,". The title is kept as
+/// written, from its determiner or owner to the comma.
+fn title_set_off_before(
+    text: &str,
+    toks: &[Tok<'_>],
+    people: &[PersonCand],
+    name: usize,
+) -> Option<String> {
+    if name < 3 || toks[name - 1].text != "," {
+        return None;
+    }
+    let is_person = |t: &Tok<'_>| people.iter().any(|c| c.start <= t.start && t.end <= c.end);
+    let last = name - 2;
+    let mut k = name - 1;
+    let mut has_head = false;
+    while k > 0 && name - 1 - k < 10 {
+        let t = toks[k - 1].text;
+        let owner = matches!(t, "’s" | "'s");
+        let determiner = in_list!("its Its their Their his His her Her our Our a A an An", t)
+            || (matches!(t, "the" | "The") && has_head)
+            || owner;
+        if determiner {
+            if !has_head {
+                return None;
+            }
+            // "Komeito’s policy chief", "the authority’s director": the owner is part of
+            // the title, with the article before a common noun.
+            let mut from = k - 1;
+            if owner && from > 0 {
+                from -= 1;
+                while from > 0
+                    && is_cap(toks[from].text)
+                    && is_cap(toks[from - 1].text)
+                    && !matches!(toks[from - 1].text, "The" | "A" | "An")
+                    && toks[from - 1].end + 1 == toks[from].start
+                {
+                    from -= 1;
+                }
+                if from > 0 && matches!(toks[from - 1].text, "the" | "The") {
+                    from -= 1;
+                }
+            }
+            return Some(text[toks[from].start..toks[last].end].to_owned());
+        }
+        let ok = !is_person(&toks[k - 1])
+            && (is_title_word(t)
+                || is_role_word(t)
+                || is_title_connector(t)
+                || NATIONALITIES.contains(t)
+                || is_acronym(t)
+                || (is_cap(t) && t.chars().all(|c| c.is_alphabetic() || c == '-')));
+        if !ok {
+            return None;
+        }
+        has_head |= heads_title(t);
+        k -= 1;
+    }
+    None
+}
+
+/// A role set off after a name: "Vera Lind, a political science professor at Ostmark
+/// University, said", "Omar Haddad, chief economist at Kestrel Securities in Tokyo.". The
+/// words before the first preposition end with a title's head; the title runs to the
+/// comma, stop, parenthesis, quotation mark or relative pronoun that closes it.
+fn title_after(text: &str, toks: &[Tok<'_>], end: usize) -> Option<String> {
+    if toks.get(end)?.text != "," {
+        return None;
+    }
+    let first = end + 1;
+    let mut k = first;
+    let mut head_end = None;
+    let mut in_tail = false;
+    while k < toks.len() && k - first < 16 {
+        let t = toks[k].text;
+        if matches!(
+            t,
+            "," | "." | ";" | ":" | "(" | ")" | "“" | "”" | "\"" | "—" | "who" | "whose" | "which"
+        ) {
+            break;
+        }
+        if !t.chars().next().is_some_and(char::is_alphabetic) && !matches!(t, "’" | "'" | "&" | "-")
+        {
+            return None;
+        }
+        if !in_tail && matches!(t, "at" | "of" | "for" | "with" | "in") {
+            head_end?;
+            in_tail = true;
+        } else if !in_tail {
+            if is_speech_verb(t) {
+                return None;
+            }
+            head_end = heads_title(t).then_some(k);
+        }
+        k += 1;
+    }
+    let head_end = head_end?;
+    if k == first || k - first >= 16 || (!in_tail && head_end + 1 != k) {
+        return None;
+    }
+    let last = if in_tail { k - 1 } else { head_end };
+    Some(text[toks[first].start..toks[last].end].to_owned())
 }
 
 fn resolve_people(

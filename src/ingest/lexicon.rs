@@ -302,6 +302,9 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind, Fast>> = LazyLock:
         ("Materials", Company),
         ("Partners", Company),
         ("Capital", Company),
+        // "Brightwater Capital Markets", "Sakura Investments".
+        ("Markets", Company),
+        ("Investments", Company),
         ("Ventures", Company),
         ("Consulting", Company),
         ("Fund", Other),
@@ -369,7 +372,7 @@ pub static NON_ENTITY_HEADS: LazyLock<WordSet> = LazyLock::new(|| {
         Policy Review Outlook Vision Mission Operation System Missile Rocket Vessel Ship Carrier \
         Destroyer Aircraft Jet Pier Harbor Harbour Wharf Facility Facilities Area Range Training \
         Garrison Headland Cape Reef Shoal Atoll Coast Province County Market Temple Church \
-        Cathedral Mosque Castle Garden Gardens",
+        Cathedral Mosque Castle Garden Gardens Average Index",
     )
 });
 

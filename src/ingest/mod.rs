@@ -27,7 +27,7 @@ pub use print::{date_from_source_url, parse_print};
 
 /// Version of the extraction rules; stored with every extracted link so that re-extraction
 /// knows what produced it. Bump when rules change.
-pub const EXTRACTOR_VERSION: &str = "rules-9";
+pub const EXTRACTOR_VERSION: &str = "rules-10";
 
 /// Largest raw article accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;

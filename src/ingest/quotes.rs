@@ -319,7 +319,14 @@ fn description(text: &str) -> String {
     // "who asked not to be named": the clause describes the source, whatever its verb.
     let who = text.find(", who ").unwrap_or(text.len());
     for word in text.split_inclusive(' ') {
-        if is_speech_verb(word.trim()) && offset > 0 && offset < who {
+        // "A spokesperson for Naniwa Kensetsu declined to comment, saying": the source ends
+        // where its verb starts.
+        let verb = is_speech_verb(word.trim())
+            || in_list!(
+                "declined refused did could would will was were is are has have had",
+                word.trim()
+            );
+        if verb && offset > 0 && offset < who {
             end = offset;
             break;
         }
@@ -727,6 +734,28 @@ fn speaker_of_clause(
             .any(|l| matches!(l.target, Target::Person(_)) && l.start >= from && l.end <= to)
     {
         return Some((Speaker::Unnamed(description(d.as_str())), 0.7));
+    }
+    // "..., with the head of the largest opposition party calling the plan “reckless.”":
+    // the phrase after "with" is the subject of the participle that cues the quote.
+    static WITH_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"\bwith\s+((?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir)\s[^,;:“”\x22]{2,80}?)\s*$")
+    });
+    let participle = ["calling", "saying", "warning", "adding", "describing"]
+        .iter()
+        .any(|w| text[to..].starts_with(w));
+    if participle && let Some(np) = WITH_SUBJECT.captures(clause).and_then(|c| c.get(1)) {
+        let (s, e) = (from + np.start(), from + np.end());
+        let named = located
+            .iter()
+            .find(|l| l.start >= s && l.end <= e && matches!(l.target, Target::Person(_)));
+        if let Some(l) = named {
+            return Some((to_speaker(l.target), 0.8));
+        }
+        let phrase = np.as_str();
+        let role = phrase.split_whitespace().nth(1).unwrap_or("");
+        if HEAD_OF.is_match(phrase) || SOURCE_NOUNS.split('|').any(|n| n.trim() == role) {
+            return Some((Speaker::Unnamed(description(phrase)), 0.7));
+        }
     }
     let subject = subject_or_object_in(text, located, from, to);
     let pronoun = PRONOUN.captures(clause).and_then(|c| c.get(1));

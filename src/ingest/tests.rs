@@ -2047,3 +2047,133 @@ fn names_and_titles(e: &crate::domain::Extraction) -> Vec<(&str, Vec<&str>)> {
         })
         .collect()
 }
+
+#[test]
+fn a_company_or_group_before_a_lowercase_role_is_part_of_the_title() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nTakane Robotics Co. and Velmora Freight Inc. agreed to \
+         merge. Takane Robotics chief executive Oshiro Ken said the deal was fair. Velmora \
+         president Ines Carvalho agreed. Former village head Tsuji Hana, 81, was not asked. \
+         The union said ministry spokesperson Kamei Ryo had not called. Opposition floor \
+         leader Mun Ji-ho said nothing. Committee chair Aso Rin left early. Democratic Reform Party (DRP) \
+         leader Ueda Gen was away.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    assert_eq!(
+        names_and_titles(&e),
+        [
+            ("Oshiro Ken", vec!["Takane Robotics chief executive"]),
+            ("Ines Carvalho", vec!["Velmora president"]),
+            ("Tsuji Hana", vec!["Former village head"]),
+            ("Kamei Ryo", vec!["ministry spokesperson"]),
+            ("Mun Ji-ho", vec!["Opposition floor leader"]),
+            ("Aso Rin", vec!["Committee chair"]),
+            ("Ueda Gen", vec!["Democratic Reform Party (DRP) leader"]),
+        ]
+    );
+}
+
+#[test]
+fn a_role_set_off_by_commas_before_or_after_a_name_is_a_title_as_written() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nThe Sawara Fishers Association opposed the plan. Its \
+         president, Kuno Taro, said the catch would fall. Their lawyer, Hase Mio, said the \
+         group would sue. The city’s mayor, Ueno Sae, and Japan’s ambassador, Kido Mai, met. The mayor of Oyama Island, Tokuda Jin, agreed. Vera Lind, a \
+         political science professor at Ostmark University, said the plan was legal. Omar \
+         Haddad, chief economist at Kestrel Securities in Tokyo, disagreed. Rui Costa, a \
+         fisherman who has worked there for 30 years, said nothing.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    assert_eq!(
+        names_and_titles(&e),
+        [
+            ("Kuno Taro", vec!["Its president"]),
+            ("Hase Mio", vec!["Their lawyer"]),
+            ("Ueno Sae", vec!["The city’s mayor"]),
+            ("Kido Mai", vec!["Japan’s ambassador"]),
+            ("Tokuda Jin", vec!["The mayor of Oyama Island"]),
+            (
+                "Vera Lind",
+                vec!["a political science professor at Ostmark University"]
+            ),
+            (
+                "Omar Haddad",
+                vec!["chief economist at Kestrel Securities in Tokyo"]
+            ),
+            // A relative clause closes the title.
+            ("Rui Costa", vec!["a fisherman"]),
+        ]
+    );
+}
+
+#[test]
+fn a_title_does_not_reach_back_over_a_dateline() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nHANOI -- Vietnamese President Dao Van Long met the \
+         delegation on Monday.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    assert_eq!(
+        names_and_titles(&e),
+        [("Dao Van Long", vec!["Vietnamese President"])]
+    );
+}
+
+#[test]
+fn a_name_after_a_role_and_a_connector_is_the_body_the_role_belongs_to() {
+    let (people, orgs, quotes) = extracted(
+        "Police arrested a former official of the Kobe city government on Tuesday. Offices \
+         of Naniwa Kensetsu Co. were searched. A spokesperson for Naniwa Kensetsu declined to \
+         comment, saying only that the company “is aware of the reports.”",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Naniwa Kensetsu Co."]);
+    assert_eq!(
+        quotes,
+        pairs(&[(
+            "is aware of the reports.",
+            "A spokesperson for Naniwa Kensetsu"
+        )])
+    );
+}
+
+#[test]
+fn market_indexes_and_all_bodies_and_capital_markets_firms() {
+    let (people, orgs, quotes) = extracted(
+        "The Nikkei Stock Average rose 1.2% after the announcement. The All Sorano Workers’ \
+         Union said in a statement that it would “seek to protect every member.” “Investors \
+         had expected cuts,” said Emily Novak, an auto analyst at Brightwater Capital Markets.",
+    );
+    assert_eq!(people, ["Emily Novak"]);
+    assert_eq!(
+        orgs,
+        ["All Sorano Workers’ Union", "Brightwater Capital Markets"]
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("seek to protect every member.", "All Sorano Workers’ Union"),
+            ("Investors had expected cuts,", "Emily Novak"),
+        ])
+    );
+}
+
+#[test]
+fn the_subject_of_a_participle_after_with_is_the_speaker() {
+    let (_, _, quotes) = extracted(
+        "Opposition parties demanded that the government convene an extraordinary Diet \
+         session, with the head of the largest opposition party calling the plan \
+         “reckless.” Ruling party lawmakers met on Friday, with Deputy Secretary-General \
+         Oba Ken saying the talks were “useful.”",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("reckless.", "the head of the largest opposition party"),
+            ("useful.", "Oba Ken"),
+        ])
+    );
+}
