@@ -782,20 +782,38 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         if c.marked || (c.tokens.len() == 1 && full_name_words.contains(&c.tokens[0])) {
             return true;
         }
-        let words: Vec<&str> = c.surface.split_whitespace().collect();
+        let mut words: Vec<&str> = c.surface.split_whitespace().collect();
         let owner = orgs_c.iter().zip(&org_words).find_map(|(o, full)| {
             // "VinFast’s" after "its carmaker VinFast": the whole name too.
             (full.len() >= words.len() && full[..words.len()] == words[..]).then_some(o)
         });
-        let Some(owner) = owner else { return true };
+        // "Hokuriku Denryoku said" after "Hokuriku Denryoku Co.": the place word that the
+        // run left out opens the company's short name.
+        let text = &paragraphs[c.paragraph];
+        let place_before = text[..c.start]
+            .strip_suffix(' ')
+            .and_then(|t| t.rsplit(' ').next())
+            .filter(|w| PLACES.contains(*w));
+        let (owner, start) = match (owner, place_before) {
+            (Some(o), _) => (o, c.start),
+            (None, Some(place)) => {
+                words.insert(0, place);
+                let owner = orgs_c.iter().zip(&org_words).find_map(|(o, full)| {
+                    (full.len() > words.len() && full[..words.len()] == words[..]).then_some(o)
+                });
+                let Some(o) = owner else { return true };
+                (o, c.start - place.len() - 1)
+            }
+            (None, None) => return true,
+        };
         short_forms.push(OrgCand {
             key: owner.key.clone(),
-            surface: c.surface.clone(),
+            surface: text[start..c.end].to_owned(),
             acronym: None,
             kind: owner.kind,
             country: owner.country.clone(),
             paragraph: c.paragraph,
-            start: c.start,
+            start,
             end: c.end,
             from_lexicon: owner.from_lexicon,
             known_name: None,
@@ -1987,7 +2005,12 @@ fn title_set_off_before(
     let mut has_head = false;
     while k > 0 && name - 1 - k < 10 {
         let t = toks[k - 1].text;
-        let owner = matches!(t, "’s" | "'s");
+        // "Japan’s ambassador", "The residents’ lawyer".
+        let owner = matches!(t, "’s" | "'s")
+            || (matches!(t, "’" | "'")
+                && k >= 2
+                && toks[k - 2].text.ends_with('s')
+                && toks[k - 2].end == toks[k - 1].start);
         let determiner = in_list!("its Its their Their his His her Her our Our a A an An", t)
             || (matches!(t, "the" | "The") && has_head)
             || owner;

@@ -381,7 +381,7 @@ pub static NON_ENTITY_HEADS: LazyLock<WordSet> = LazyLock::new(|| {
 pub static COMMON_CAPITALIZED: LazyLock<WordSet> = LazyLock::new(|| {
     words(
         "\
-        The A An In On Prosecutors Officials Experts Analysts Residents Critics Observers \
+        The A An In On Said Added Asked Prosecutors Officials Experts Analysts Residents Critics Observers \
         Lawmakers Protesters Investigators Authorities Opponents Supporters Participants \
         Voters Citizens Diplomats Witnesses Organizers Researchers Scientists Economists \
         Doctors Teachers Students Workers Members Leaders Locals Parents Families Survivors \

@@ -35,6 +35,13 @@ const CUES: &[&str] = &[
     r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
     r"asserting|arguing|stating|praised|praising|writing|confirmed|conceded|disclosed",
     r"cautioned|countered|lamented|alleged",
+    // "accused Taipei of “colluding ...”", "dismissed the report as “...”".
+    r"accus(?:ed|ing) [^“”\x22.]{0,40}? of",
+    r"(?:denounced|condemned|slammed|dismissed|branded|labell?ed|hailed) [^“”\x22.]{0,40}? as",
+    // "Ishiguro’s remark that the ports “must stand ...”": the owner of the words speaks.
+    r"['’]s (?:remarks?|comments?|claims?|assertion|pledge|promise|warning) that",
+    // "Said Akita Gov. Morioka Yuki: “...”": the verb first, the speaker after it.
+    r"Said|Added|Asked",
 ];
 
 /// Nouns that head an unnamed source's description ("a senior government official").
@@ -1068,7 +1075,10 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                             entities,
                             &state,
                         )
-                    } else if cue_text.eq_ignore_ascii_case("according to") {
+                    } else if cue_text.eq_ignore_ascii_case("according to")
+                        || (matches!(cue_text, "Said" | "Added" | "Asked")
+                            && text[s_start..lead_from + cue.start()].trim().is_empty())
+                    {
                         speaker_of_clause(
                             text,
                             p,

@@ -2079,7 +2079,7 @@ fn a_role_set_off_by_commas_before_or_after_a_name_is_a_title_as_written() {
     let article = parse_print(
         "Probe page\ndate 2025-05-01\n\nThe Sawara Fishers Association opposed the plan. Its \
          president, Kuno Taro, said the catch would fall. Their lawyer, Hase Mio, said the \
-         group would sue. The city’s mayor, Ueno Sae, and Japan’s ambassador, Kido Mai, met. The mayor of Oyama Island, Tokuda Jin, agreed. Vera Lind, a \
+         group would sue. The residents’ lawyer, Kanno Shiro, agreed. The city’s mayor, Ueno Sae, and Japan’s ambassador, Kido Mai, met. The mayor of Oyama Island, Tokuda Jin, agreed. Vera Lind, a \
          political science professor at Ostmark University, said the plan was legal. Omar \
          Haddad, chief economist at Kestrel Securities in Tokyo, disagreed. Rui Costa, a \
          fisherman who has worked there for 30 years, said nothing.\n",
@@ -2091,6 +2091,7 @@ fn a_role_set_off_by_commas_before_or_after_a_name_is_a_title_as_written() {
         [
             ("Kuno Taro", vec!["Its president"]),
             ("Hase Mio", vec!["Their lawyer"]),
+            ("Kanno Shiro", vec!["The residents’ lawyer"]),
             ("Ueno Sae", vec!["The city’s mayor"]),
             ("Kido Mai", vec!["Japan’s ambassador"]),
             ("Tokuda Jin", vec!["The mayor of Oyama Island"]),
@@ -2176,4 +2177,34 @@ fn the_subject_of_a_participle_after_with_is_the_speaker() {
             ("useful.", "Oba Ken"),
         ])
     );
+}
+
+#[test]
+fn quotes_cued_by_an_accusation_a_possessive_remark_or_an_inverted_verb() {
+    let (people, _, quotes) = extracted(
+        "Spokesperson Chen Hua accused Taipei of “colluding with external forces.” \
+         Minister Ishiguro Dai rejected the criticism. Ishiguro’s remark that the ports \
+         “must stand on their own feet” angered business leaders.\n\nSaid Akita Gov. \
+         Morioka Yuki: “We were never consulted.”",
+    );
+    assert_eq!(people, ["Chen Hua", "Ishiguro Dai", "Morioka Yuki"]);
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("colluding with external forces.", "Chen Hua"),
+            ("must stand on their own feet", "Ishiguro Dai"),
+            ("We were never consulted.", "Morioka Yuki"),
+        ])
+    );
+}
+
+#[test]
+fn a_place_opening_a_company_short_name_does_not_leave_a_person() {
+    let (people, orgs, quotes) = extracted(
+        "The operator, Hokuriku Denryoku Co., must stop the reactor. Hokuriku Denryoku said \
+         it would appeal. In a statement, the company called the decision “regrettable.”",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Hokuriku Denryoku Co."]);
+    assert_eq!(quotes, pairs(&[("regrettable.", "Hokuriku Denryoku Co.")]));
 }
