@@ -1083,8 +1083,9 @@ fn scan_runs<'a>(
                 "and" => {
                     // "the Fire and Disaster Management Agency": after "the", two short
                     // capitalized parts joined by "and" before a body's head are one name.
-                    let the_before =
-                        toks[start].text == "The" || (start > 0 && toks[start - 1].text == "the");
+                    // (Or after an owner: "the ministry’s Asian and Oceanian Affairs Bureau".)
+                    let the_before = toks[start].text == "The"
+                        || (start > 0 && matches!(toks[start - 1].text, "the" | "’s" | "'s"));
                     let head_ahead = toks[end + 1..]
                         .iter()
                         .take(4)
@@ -1977,7 +1978,7 @@ fn is_role_head(word: &str) -> bool {
         "\
         executive chair chairwoman chairperson whip forecaster official senior counterpart \
         member secretary-general co-leader officer manager strategist aide negotiator \
-        treasurer investigator consultant commentator student resident worker owner",
+        treasurer investigator consultant commentator student resident worker owner general",
         word,
     )
 }
@@ -2073,7 +2074,8 @@ fn title_after(text: &str, toks: &[Tok<'_>], end: usize) -> Option<String> {
         ) {
             break;
         }
-        if !t.chars().next().is_some_and(char::is_alphabetic) && !matches!(t, "’" | "'" | "&" | "-")
+        if !t.chars().next().is_some_and(char::is_alphabetic)
+            && !matches!(t, "’" | "'" | "’s" | "'s" | "&" | "-")
         {
             return None;
         }

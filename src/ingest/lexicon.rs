@@ -34,7 +34,7 @@ pub static PLACES: LazyLock<WordSet> = LazyLock::new(|| {
         Taipei Kyiv Kiev London Paris Berlin Brussels Geneva Okinawa Naha Nago Ginowan Henoko \
         Futenma Kadena Urasoe Uruma Okinawan Osaka Kyoto Hiroshima Nagasaki Hokkaido Kyushu \
         Honshu Shikoku Yokosuka Sasebo Iwakuni Yonaguni Ishigaki Miyako Miyakojima Amami \
-        Tsushima Senkaku Senkakus Takeshima Kuril Kurils Crimea Donbas Kharkiv Mariupol Hong \
+        Tsushima Senkaku Senkakus Diaoyu Diaoyutai Takeshima Kuril Kurils Crimea Donbas Kharkiv Mariupol Hong \
         Kong Shanghai Manila Canberra Delhi Hanoi Jakarta Bangkok Guam Hawaii Sapporo Fukuoka \
         Kagoshima Nagoya Busan Kremlin Pentagon Xinjiang Tibet Uyghur Macau Myanmar Cambodia \
         Laos Yokohama Kobe Sendai Fukushima Niigata Aomori Misawa Zama Yokota Atsugi Chiba \
@@ -541,6 +541,7 @@ State Department||Government|United States
 National Security Council;NSC|NSC|Government|
 Bank of Japan;BOJ|BOJ|Government|Japan
 Japan Business Federation;Keidanren||Other|Japan
+Japanese Trade Union Confederation;Rengo||Other|Japan
 Tokyo Electric Power Company Holdings;Tokyo Electric Power Company;TEPCO|TEPCO|Company|Japan
 Ministry of Economy, Trade and Industry;METI|METI|Government|Japan
 Ministry of Land, Infrastructure, Transport and Tourism;MLIT|MLIT|Government|Japan

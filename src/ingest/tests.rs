@@ -2208,3 +2208,35 @@ fn a_place_opening_a_company_short_name_does_not_leave_a_person() {
     assert_eq!(orgs, ["Hokuriku Denryoku Co."]);
     assert_eq!(quotes, pairs(&[("regrettable.", "Hokuriku Denryoku Co.")]));
 }
+
+#[test]
+fn a_bureau_named_after_an_owner_and_a_post_with_it_and_a_disputed_islands_name() {
+    let article = parse_print(
+        "Probe page\ndate 2025-05-01\n\nThe Foreign Ministry protested. Namazu Ken, director \
+         general of the ministry’s Asian and Oceanian Affairs Bureau, called it \
+         “unacceptable.” A spokesperson in Beijing said: “Diaoyu Dao and its affiliated \
+         islands are China’s territory.” Rengo President Yoshino Aiko spoke next.\n",
+    )
+    .unwrap();
+    let e = extract(&article);
+    assert_eq!(
+        names_and_titles(&e),
+        [
+            (
+                "Namazu Ken",
+                vec!["director general of the ministry’s Asian and Oceanian Affairs Bureau"]
+            ),
+            ("Yoshino Aiko", vec!["Rengo President"]),
+        ]
+    );
+    let orgs: Vec<&str> = e.organizations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        orgs,
+        [
+            "Foreign Ministry",
+            "Asian and Oceanian Affairs Bureau",
+            // The fullest form the article writes.
+            "Rengo"
+        ]
+    );
+}
