@@ -1978,7 +1978,8 @@ fn is_role_head(word: &str) -> bool {
         "\
         executive chair chairwoman chairperson whip forecaster official senior counterpart \
         member secretary-general co-leader officer manager strategist aide negotiator \
-        treasurer investigator consultant commentator student resident worker owner general",
+        treasurer investigator consultant commentator student resident worker owner general \
+        fellow",
         word,
     )
 }

@@ -40,6 +40,8 @@ const CUES: &[&str] = &[
     r"(?:denounced|condemned|slammed|dismissed|branded|labell?ed|hailed) [^“”\x22.]{0,40}? as",
     // "Ishiguro’s remark that the ports “must stand ...”": the owner of the words speaks.
     r"['’]s (?:remarks?|comments?|claims?|assertion|pledge|promise|warning) that",
+    // "in what Yoon called “a new chapter”": the subject between "what" and the verb.
+    r"what [^“”\x22.,;]{1,40}? (?:called|described as|termed)",
     // "Said Akita Gov. Morioka Yuki: “...”": the verb first, the speaker after it.
     r"Said|Added|Asked",
 ];
@@ -1064,6 +1066,13 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                                         .filter(|&i| entities.gender_fits(i, gender)))
                                     .map(|i| (Speaker::Person(i), 0.7))
                             })
+                    } else if let Some(rest) = cue_text.strip_prefix("what ") {
+                        let from = lead_from + cue.start() + 5;
+                        let verb = [" called", " described as", " termed"]
+                            .iter()
+                            .find_map(|v| rest.rfind(v))
+                            .unwrap_or(rest.len());
+                        speaker_of_clause(text, p, from, from + verb, &located, entities, &state)
                     } else if let Some(object) = quoted_object {
                         let from = lead_from + cue.start() + cue_text.find(object).unwrap_or(0);
                         speaker_of_clause(

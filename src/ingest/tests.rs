@@ -2240,3 +2240,44 @@ fn a_bureau_named_after_an_owner_and_a_post_with_it_and_a_disputed_islands_name(
         ]
     );
 }
+
+#[test]
+fn what_someone_called_a_photo_credit_between_paragraphs_and_a_fellow() {
+    let article = parse_print(
+        "Leaders agree to meet again\nBy Ana Ruiz\n\nSEOUL — President Han Do-yun and \
+         Prime Minister Oka Ren agreed to meet again, in what Han called “a new chapter” in \
+         relations.\n\nPhoto: Kaigan\n\nAccording to Choi Mi-na, a research fellow at the \
+         Hanbit Institute, the leaders “clearly trust each other.”\n",
+    )
+    .unwrap();
+    assert_eq!(article.paragraphs.len(), 2, "{:?}", article.paragraphs);
+    let e = extract(&article);
+    assert_eq!(
+        names_and_titles(&e),
+        [
+            ("Han Do-yun", vec!["President"]),
+            ("Oka Ren", vec!["Prime Minister"]),
+            ("Choi Mi-na", vec!["a research fellow at the Hanbit Institute"]),
+        ]
+    );
+    let orgs: Vec<&str> = e.organizations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(orgs, ["Hanbit Institute"]);
+    let quotes: Vec<(&str, &str)> = e
+        .quotes
+        .iter()
+        .map(|q| {
+            let who = match &q.speaker {
+                Speaker::Person(i) => e.people[*i].name.as_str(),
+                _ => "?",
+            };
+            (q.text.as_str(), who)
+        })
+        .collect();
+    assert_eq!(
+        quotes,
+        [
+            ("a new chapter", "Han Do-yun"),
+            ("clearly trust each other.", "Choi Mi-na")
+        ]
+    );
+}
