@@ -306,7 +306,9 @@ pub fn parse_print(text: &str) -> Result<ParsedArticle, ParseError> {
         }
         // "Photo: Kaigan" between paragraphs: a picture's credit, not text of the article.
         static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-            regex(r"^(?i:photo|file photo|photograph|image|picture|video)(?i: credit)?\s*:\s*\S.{0,60}$")
+            regex(
+                r"^(?i:photo|file photo|photograph|image|picture|video)(?i: credit)?\s*:\s*\S.{0,60}$",
+            )
         });
         if FURNITURE.is_match(t) || CREDIT_TRAILER.is_match(t) || PHOTO_CREDIT.is_match(t) {
             flush(&mut current, &mut paragraphs);

@@ -75,6 +75,12 @@ pub struct Score {
     pub attribution: Counts,
     /// Correct values of each of [`META_FIELDS`].
     pub metadata_correct: [usize; 7],
+    /// Gold titles of people (each title "as written" that the annotation gives a person)
+    /// and how many of them the matched predicted person carries, after normalization.
+    /// The Python scorer does not count titles; this measures them with its rules.
+    pub titles_correct: usize,
+    /// Gold titles counted.
+    pub titles: usize,
 }
 
 impl Score {
@@ -88,6 +94,20 @@ impl Score {
             let (g, p) = (list(gold, kind), list(pred, kind));
             counts.add(match_entities(g, p), p.len(), g.len());
         }
+        for g in list(gold, "people") {
+            let (name, all) = (norm_value(&g["name"]), surfaces(g));
+            let matched: Vec<String> = list(pred, "people")
+                .iter()
+                .filter(|p| surfaces(p).contains(&name) || all.contains(&norm_value(&p["name"])))
+                .flat_map(|p| list(p, "titles").iter().map(norm_value))
+                .collect();
+            for t in list(g, "titles") {
+                self.titles += 1;
+                if matched.contains(&norm_value(t)) {
+                    self.titles_correct += 1;
+                }
+            }
+        }
         let (g, p) = (list(gold, "quotes"), list(pred, "quotes"));
         let (spans, attributed) = match_quotes(gold, p);
         self.quotes.add(spans, p.len(), g.len());
@@ -97,6 +117,14 @@ impl Score {
                 self.metadata_correct[i] += 1;
             }
         }
+    }
+
+    /// The share of gold titles found (1.0 when the gold gives none).
+    pub fn title_accuracy(&self) -> f64 {
+        if self.titles == 0 {
+            return 1.0;
+        }
+        self.titles_correct as f64 / self.titles as f64
     }
 
     /// Accuracy of one metadata field.
