@@ -66,9 +66,9 @@ pub struct Replica {
     pool: ReadPool,
     /// Answered its last check and lags at most the allowed time: it gets reads.
     healthy: AtomicBool,
-    /// How far behind the primary it replayed at its last check, in milliseconds (0 when
+    /// How far behind the primary it replayed at its last check, in microseconds (0 when
     /// caught up or not known).
-    lag_ms: AtomicU64,
+    lag_us: AtomicU64,
 }
 
 impl Reads {
@@ -89,7 +89,7 @@ impl Reads {
                 pool,
                 // Until the first check says otherwise.
                 healthy: AtomicBool::new(true),
-                lag_ms: AtomicU64::new(0),
+                lag_us: AtomicU64::new(0),
             })
             .collect();
         let checked = !replicas.is_empty();
@@ -144,7 +144,7 @@ impl Replica {
     /// How far behind the primary it was at its last check (zero when caught up or not
     /// known).
     pub fn lag(&self) -> Duration {
-        Duration::from_millis(self.lag_ms.load(Ordering::Relaxed))
+        Duration::from_micros(self.lag_us.load(Ordering::Relaxed))
     }
 }
 
@@ -233,8 +233,9 @@ async fn check_forever(reads: Weak<Inner>) {
                 let lag = replayed
                     .flatten()
                     .map_or(Duration::ZERO, |p| written.lag(Instant::now(), p));
-                replica.lag_ms.store(
-                    u64::try_from(lag.as_millis()).unwrap_or(u64::MAX),
+                // Microseconds: a lag just over the allowed second must not read as 1.000.
+                replica.lag_us.store(
+                    u64::try_from(lag.as_micros()).unwrap_or(u64::MAX),
                     Ordering::Relaxed,
                 );
                 let fit = answers && lag <= max_lag;
