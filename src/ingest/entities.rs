@@ -1592,7 +1592,13 @@ fn classify_run<'a>(
         || beside_company
         || (called_a_body && !org_words.iter().any(|w| TITLE_HEADS.contains(w)))
         || cooperative.is_some()
-        || (paren_acr.is_some() && org_words.len() >= 2 && !org_words.iter().all(|w| name_like(w)))
+        || (paren_acr.is_some()
+            && org_words.len() >= 2
+            && !org_words.iter().all(|w| name_like(w))
+            // "Labor minister Fukuoka Takamaro (LDP)": a titled person and their party.
+            && !(start > 0
+                && (TITLE_HEADS.contains(toks[start - 1].text)
+                    || is_honorific(toks[start - 1].text))))
     {
         let mut name_start = toks[start + s].start;
         // "the 7th Infantry Division": a numbered unit keeps its number.

@@ -24,6 +24,7 @@ const CUES: &[&str] = &[
     r"call(?:ed|ing) (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
     r"described [^“”\x22.]{0,40}? as",
     r"told [^“”\x22,:.]{0,50}",
+    r"tells [^“”\x22,:.]{0,50}",
     r"[Aa]ccording to",
     r"pointed out",
     r"expressed hope that",
@@ -42,6 +43,8 @@ const CUES: &[&str] = &[
     r"['’]s (?:remarks?|comments?|claims?|assertion|pledge|promise|warning) that",
     // "in what Yoon called “a new chapter”": the subject between "what" and the verb.
     r"what [^“”\x22.,;]{1,40}? (?:called|described as|termed)",
+    // "Her message to both sides was clear: “...”": the owner of the message speaks.
+    r"(?:message|answer|reply|response|advice|verdict|position) [^“”\x22.]{0,30}?(?:was|is) (?:clear|simple|blunt)",
     // "Said Akita Gov. Morioka Yuki: “...”": the verb first, the speaker after it.
     r"Said|Added|Asked",
 ];
@@ -83,7 +86,9 @@ static SOURCE_MENTION: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"\b[Aa]n? (?:[\p{L}\-]+ ){0,4}?sources?(?: (?:in|at|from|close to) [^,.;“”]{1,40})?")
 });
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?:^|[\s,])([Hh]e|[Ss]he|[Tt]hey)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$")
+    regex(
+        r"(?:^|[\s,])([Hh]e|[Ss]he|[Tt]hey|[Hh]is|[Hh]er|[Tt]heir)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+|further\s+)?$",
+    )
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -840,7 +845,7 @@ fn speaker_of_clause(
 fn group(clause: &str) -> Option<String> {
     static GROUP: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"^((?:\p{Lu}[\p{L}.\-]*’s|\p{Lu}[\p{L}.\-]*'s|[Tt]he|[Ii]ts|[Tt]heir)\s+\p{Ll}[^,;:“”\x22]{1,100})$",
+            r"^((?:\p{Lu}[\p{L}.\-]*’s|\p{Lu}[\p{L}.\-]*'s|[Tt]he(?:\s+\p{Lu}[\p{L}\-]*)?|[Ii]ts|[Tt]heir)\s+\p{Ll}[^,;:“”\x22]{1,100})$",
         )
     });
     let last = clause.rsplit(',').map(str::trim).find(|s| !s.is_empty())?;
@@ -1016,7 +1021,8 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                         && !gap.contains(['“', '"']));
                 if gap_ok {
                     let cue_text = cue.as_str();
-                    let cue_word = if cue_text.starts_with("told") {
+                    let cue_word = if cue_text.starts_with("told") || cue_text.starts_with("tells")
+                    {
                         "told".to_owned()
                     } else if cue_text.starts_with("called on") {
                         "called on".to_owned()

@@ -2302,3 +2302,30 @@ fn what_someone_called_a_photo_credit_between_paragraphs_and_a_fellow() {
         ]
     );
 }
+
+#[test]
+fn tells_a_message_that_was_clear_a_government_that_wrote_and_a_party_after_a_name() {
+    let (people, orgs, quotes) = extracted(
+        "Speaking to reporters, Mayor Kori Kazuko said the city would mediate. Her message to \
+         both sides was clear: “Patients must come first.” The association’s president, \
+         Takashima Masako, tells the Hoshi Shimbun that the shortage is “a national \
+         problem.” Labor minister Fukuoka Takamaro (LDP) said nothing. In a letter, the \
+         Miyagi prefectural government wrote: “We urge both parties to talk.”",
+    );
+    assert_eq!(
+        people,
+        ["Kori Kazuko", "Takashima Masako", "Fukuoka Takamaro"]
+    );
+    assert_eq!(orgs, ["Hoshi Shimbun", "LDP"]);
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("Patients must come first.", "Kori Kazuko"),
+            ("a national problem.", "Takashima Masako"),
+            (
+                "We urge both parties to talk.",
+                "the Miyagi prefectural government"
+            ),
+        ])
+    );
+}
