@@ -2329,3 +2329,18 @@ fn tells_a_message_that_was_clear_a_government_that_wrote_and_a_party_after_a_na
         ])
     );
 }
+
+#[test]
+fn the_statement_said_is_whoever_issued_it() {
+    let (_, _, quotes) = extracted(
+        "The Kanto Nurses Union said in a statement that it “will not give up.” “Our door \
+         is always open,” the statement said.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("will not give up.", "Kanto Nurses Union"),
+            ("Our door is always open,", "Kanto Nurses Union"),
+        ])
+    );
+}
