@@ -21,7 +21,7 @@ const CUES: &[&str] = &[
     r"called for",
     r"called on [^“”\x22]{0,40}? to",
     r"urged [^“”\x22]{0,40}? to",
-    r"call(?:ed|ing) (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
+    r"call(?:s|ed|ing) (?:it|them|him|her|this|that|the [^“”\x22.,]{0,40}?)",
     r"described [^“”\x22.]{0,40}? as",
     r"told [^“”\x22,:.]{0,50}",
     r"tells [^“”\x22,:.]{0,50}",
@@ -36,6 +36,9 @@ const CUES: &[&str] = &[
     r"proposed|reiterated|maintained|saying|adding|continued|recalled|explaining",
     r"asserting|arguing|stating|praised|praising|writing|confirmed|conceded|disclosed",
     r"cautioned|countered|lamented|alleged",
+    // The present tense of press summaries: "Tokyo Shimbun criticizes the factions, saying".
+    r"reports|argues|criticizes|notes|warns|urges|insists|suggests|asserts|praises|claims",
+    r"explains|emphasizes|points out|calls for|tells",
     // "accused Taipei of “colluding ...”", "dismissed the report as “...”".
     r"accus(?:ed|ing) [^“”\x22.]{0,40}? of",
     r"(?:denounced|condemned|slammed|dismissed|branded|labell?ed|hailed) [^“”\x22.]{0,40}? as",

@@ -2344,3 +2344,19 @@ fn the_statement_said_is_whoever_issued_it() {
         ])
     );
 }
+
+#[test]
+fn a_press_summary_in_the_present_tense() {
+    let (_, _, quotes) = extracted(
+        "Asahi, in an editorial, calls the announcement “too late” and argues that the party \
+         failed. Tokyo Shimbun criticizes the LDP’s factions, saying that “nothing has \
+         changed.”",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("too late", "Asahi"),
+            ("nothing has changed.", "Tokyo Shimbun"),
+        ])
+    );
+}
