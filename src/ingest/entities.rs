@@ -764,6 +764,28 @@ pub(crate) fn extract_entities(paragraphs: &[String], known: &dyn Names) -> Enti
         }
     }
 
+    // "the Armed Forces of the Philippines (AFP)": an acronym the article defines names its
+    // body, not the known body with the same letters (Agence France-Presse).
+    for i in 0..orgs_c.len() {
+        let o = &orgs_c[i];
+        let Some(key) = acronyms.get(o.surface.as_str()) else {
+            continue;
+        };
+        if !o.from_lexicon || *key == o.key {
+            continue;
+        }
+        let Some(defined) = orgs_c.iter().find(|d| d.key == *key) else {
+            continue;
+        };
+        let (kind, country) = (defined.kind, defined.country.clone());
+        let o = &mut orgs_c[i];
+        o.key.clone_from(key);
+        o.kind = kind;
+        o.country = country;
+        o.from_lexicon = false;
+        o.acronym = Some(o.surface.clone());
+    }
+
     // "Hoshi" after "Hoshi Shimbun", "Kitaura Shipping" after "Kitaura Shipping K.K.": the
     // first words of an organization's name, used alone with no title, name the organization.
     // Not a word of a person's full name: "Kishida" after "Prime Minister Kishida Fumio"

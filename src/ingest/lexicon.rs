@@ -512,7 +512,7 @@ Japanese Communist Party;Japan Communist Party;JCP|JCP|Party|Japan
 Democratic Party for the People;DPFP|DPFP|Party|Japan
 Social Democratic Party;SDP|SDP|Party|Japan
 Reiwa Shinsengumi||Party|Japan
-Self-Defense Forces;SDF|SDF|Military|Japan
+Self-Defense Forces;Japan Self-Defense Forces;SDF|SDF|Military|Japan
 Ground Self-Defense Force;GSDF|GSDF|Military|Japan
 Maritime Self-Defense Force;MSDF|MSDF|Military|Japan
 Air Self-Defense Force;ASDF|ASDF|Military|Japan

@@ -2360,3 +2360,18 @@ fn a_press_summary_in_the_present_tense() {
         ])
     );
 }
+
+#[test]
+fn an_acronym_the_article_defines_beats_a_known_one_and_japan_opens_the_sdf() {
+    let (_, orgs, _) = extracted(
+        "The Armed Forces of the Philippines (AFP) and the Japan Self-Defense Forces have \
+         held drills since 2023. The AFP sent 300 troops.",
+    );
+    assert_eq!(
+        orgs,
+        [
+            "Armed Forces of the Philippines",
+            "Japan Self-Defense Forces"
+        ]
+    );
+}
