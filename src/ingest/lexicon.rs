@@ -372,7 +372,7 @@ pub static NON_ENTITY_HEADS: LazyLock<WordSet> = LazyLock::new(|| {
         Policy Review Outlook Vision Mission Operation System Missile Rocket Vessel Ship Carrier \
         Destroyer Aircraft Jet Pier Harbor Harbour Wharf Facility Facilities Area Range Training \
         Garrison Headland Cape Reef Shoal Atoll Coast Province County Market Temple Church \
-        Cathedral Mosque Castle Garden Gardens Average Index",
+        Cathedral Mosque Castle Garden Gardens Average Index Shinkansen Expressway",
     )
 });
 
@@ -542,6 +542,9 @@ National Security Council;NSC|NSC|Government|
 Bank of Japan;BOJ|BOJ|Government|Japan
 Japan Business Federation;Keidanren||Other|Japan
 Japanese Trade Union Confederation;Rengo||Other|Japan
+Central Japan Railway Co.;Central Japan Railway;JR Central||Company|Japan
+East Japan Railway Co.;East Japan Railway;JR East||Company|Japan
+West Japan Railway Co.;West Japan Railway;JR West||Company|Japan
 Tokyo Electric Power Company Holdings;Tokyo Electric Power Company;TEPCO|TEPCO|Company|Japan
 Ministry of Economy, Trade and Industry;METI|METI|Government|Japan
 Ministry of Land, Infrastructure, Transport and Tourism;MLIT|MLIT|Government|Japan

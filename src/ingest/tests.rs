@@ -2375,3 +2375,13 @@ fn an_acronym_the_article_defines_beats_a_known_one_and_japan_opens_the_sdf() {
         ]
     );
 }
+
+#[test]
+fn a_bullet_train_line_is_no_one_and_jr_central_is_the_railway() {
+    let (people, orgs, _) = extracted(
+        "Central Japan Railway Co. apologized after a power failure halted Tokaido \
+         Shinkansen services for six hours. Trains resumed at 4:15 p.m., JR Central said.",
+    );
+    assert!(people.is_empty(), "{people:?}");
+    assert_eq!(orgs, ["Central Japan Railway Co."]);
+}
