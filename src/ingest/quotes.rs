@@ -1321,12 +1321,16 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
 
             // “X said that ... . “Quoted sentence.”": a quoted sentence with no cue of its own
             // right after a sentence of speech is that sentence's speaker's.
+            // (Also after another quote, when a sentence of speech stands between them: “...
+            // .” A police official said the number has remained at 3,000. “Quoted.”)
             if found.is_none()
-                && prev.is_none()
                 && s_start > 0
                 && lead.trim().is_empty()
                 && quoted.starts_with(char::is_uppercase)
                 && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
+                && prev
+                    .as_ref()
+                    .is_none_or(|(close, ..)| *close <= sentence_of(s_start - 1))
             {
                 let before = sentence_of(s_start - 1);
                 if let Some(sp) =

@@ -2385,3 +2385,22 @@ fn a_bullet_train_line_is_no_one_and_jr_central_is_the_railway() {
     assert!(people.is_empty(), "{people:?}");
     assert_eq!(orgs, ["Central Japan Railway Co."]);
 }
+
+#[test]
+fn a_quote_after_a_sentence_of_speech_is_its_speakers_even_after_another_quote() {
+    let (_, _, quotes) = extracted(
+        "A man from Nerima Ward said: “I want to keep driving.” A National Police Agency \
+         official said the number of such accidents has stayed at 3,000 a year. “Technology \
+         alone cannot solve the problem.”",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[
+            ("I want to keep driving.", "A man from Nerima Ward"),
+            (
+                "Technology alone cannot solve the problem.",
+                "A National Police Agency official"
+            ),
+        ])
+    );
+}
