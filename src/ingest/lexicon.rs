@@ -321,6 +321,10 @@ pub static ORG_HEADS: LazyLock<HashMap<&'static str, OrgKind, Fast>> = LazyLock:
         ("Foundation", Other),
         ("Alliance", Other),
         ("Coalition", Other),
+        // "Hydrogen Mobility Research Consortium", "Kansai Broadcasting Guild".
+        ("Consortium", Other),
+        ("Syndicate", Other),
+        ("Guild", Other),
         ("Organization", Other),
         ("Organisation", Other),
         ("League", Other),

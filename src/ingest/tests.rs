@@ -2404,3 +2404,13 @@ fn a_quote_after_a_sentence_of_speech_is_its_speakers_even_after_another_quote()
         ])
     );
 }
+
+#[test]
+fn a_consortium_is_a_body() {
+    let (people, orgs, _) = extracted(
+        "The Hydrogen Mobility Research Consortium will be based in Nagoya. Its first \
+         director, Professor Imai Sayaka, spoke.",
+    );
+    assert_eq!(people, ["Imai Sayaka"]);
+    assert_eq!(orgs, ["Hydrogen Mobility Research Consortium"]);
+}
