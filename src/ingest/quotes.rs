@@ -95,7 +95,7 @@ static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|commentary|editorial|ministry|agency|party|court|commission|council|bureau|embassy|authority|association|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company|statement|letter))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
+        r"(?:^|[\s,])[Tt]he\s+((?:\p{L}+\s+){0,2}?(?i:envoy|ambassador|minister|governor|president|premier|leader|spokesperson|spokesman|spokeswoman|mayor|chairman|secretary|chief|commander|official|source|sources|paper|newspaper|daily|commentary|editorial|ministry|agency|party|court|commission|council|bureau|embassy|authority|association|prime minister|officer|executive|aide|diplomat|judge|jury|committee|novelist|professor|teacher|forecaster|owner|analyst|expert|resident|lawmaker|engineer|manager|passenger|company|statement|letter|emperor|empress|king|queen|prince|princess|pope))\s*(?:(?:also|have|has|had|\w+ly)\s+){0,2}$",
     )
 });
 

@@ -2414,3 +2414,18 @@ fn a_consortium_is_a_body() {
     assert_eq!(people, ["Imai Sayaka"]);
     assert_eq!(orgs, ["Hydrogen Mobility Research Consortium"]);
 }
+
+#[test]
+fn the_emperor_said_is_the_emperor_named_before() {
+    let (_, _, quotes) = extracted(
+        "Emperor Naruhito expressed his sympathy in a video. “My heart aches for those who \
+         lost their loved ones,” the Emperor said.",
+    );
+    assert_eq!(
+        quotes,
+        pairs(&[(
+            "My heart aches for those who lost their loved ones,",
+            "Naruhito"
+        )])
+    );
+}
