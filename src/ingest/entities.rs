@@ -1918,11 +1918,15 @@ fn title_before(
         {
             break;
         }
-        let lower = t.to_lowercase();
+        // "ministry spokesperson", "Former village head", "Opposition floor leader": a
+        // capitalized word is lowered only to look it up (no allocation for the others).
+        let role_like = is_role_word(t)
+            || (is_cap(t) && {
+                let lower = t.to_lowercase();
+                is_role_word(&lower) || is_title_word(&lower)
+            });
         let ok = (is_title_word(t) && !is_person(&toks[k - 1]))
-            // "ministry spokesperson", "Former village head", "Opposition floor leader".
-            || (is_role_word(&lower) && !is_person(&toks[k - 1]))
-            || (is_cap(t) && is_title_word(&lower) && !is_person(&toks[k - 1]))
+            || (role_like && !is_person(&toks[k - 1]))
             // "Takane Robotics chief executive", "Velmora president": the body whose role
             // it is, before a lowercase title word.
             || (is_cap(t)

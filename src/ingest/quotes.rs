@@ -38,7 +38,7 @@ const CUES: &[&str] = &[
     r"cautioned|countered|lamented|alleged",
     // The present tense of press summaries: "Tokyo Shimbun criticizes the factions, saying".
     r"reports|argues|criticizes|notes|warns|urges|insists|suggests|asserts|praises|claims",
-    r"explains|emphasizes|points out|calls for|tells",
+    r"explains|emphasizes|points out|calls for",
     // "accused Taipei of “colluding ...”", "dismissed the report as “...”".
     r"accus(?:ed|ing) [^“”\x22.]{0,40}? of",
     r"(?:denounced|condemned|slammed|dismissed|branded|labell?ed|hailed) [^“”\x22.]{0,40}? as",
@@ -1328,16 +1328,12 @@ pub(crate) fn extract_quotes(paragraphs: &[String], entities: &Entities) -> Vec<
                 && lead.trim().is_empty()
                 && quoted.starts_with(char::is_uppercase)
                 && !TAIL_CUE.is_match(&text[m.close..sentence_end(m.close)])
-                && prev
-                    .as_ref()
-                    .is_none_or(|(close, ..)| *close <= sentence_of(s_start - 1))
-            {
-                let before = sentence_of(s_start - 1);
-                if let Some(sp) =
+                && let before = sentence_of(s_start - 1)
+                && prev.as_ref().is_none_or(|(close, ..)| *close <= before)
+                && let Some(sp) =
                     speaker_of_sentence(text, p, before, s_start, &located, entities, &state)
-                {
-                    found = Some((sp, None, 0.5, false));
-                }
+            {
+                found = Some((sp, None, 0.5, false));
             }
             // "Minister X told a news conference:" closing the paragraph before, and the
             // quote opening this one.

@@ -2053,6 +2053,11 @@ fn a_speaker_in_a_clause_of_its_own_after_a_quote_is_not_its_speaker() {
     );
 }
 
+/// The extraction of a wire page with the given body (one paragraph or several).
+fn probe_extraction(body: &str) -> crate::domain::Extraction {
+    extract(&parse_print(&format!("Probe page\ndate 2025-05-01\n\n{body}\n")).unwrap())
+}
+
 /// Each person's name with the titles the article gives them.
 fn names_and_titles(e: &crate::domain::Extraction) -> Vec<(&str, Vec<&str>)> {
     e.people
@@ -2068,16 +2073,14 @@ fn names_and_titles(e: &crate::domain::Extraction) -> Vec<(&str, Vec<&str>)> {
 
 #[test]
 fn a_company_or_group_before_a_lowercase_role_is_part_of_the_title() {
-    let article = parse_print(
-        "Probe page\ndate 2025-05-01\n\nTakane Robotics Co. and Velmora Freight Inc. agreed to \
+    let e = probe_extraction(
+        "Takane Robotics Co. and Velmora Freight Inc. agreed to \
          merge. Takane Robotics chief executive Oshiro Ken said the deal was fair. Velmora \
          president Ines Carvalho agreed. Former village head Tsuji Hana, 81, was not asked. \
          The union said ministry spokesperson Kamei Ryo had not called. Opposition floor \
          leader Mun Ji-ho said nothing. Committee chair Aso Rin left early. Democratic Reform Party (DRP) \
-         leader Ueda Gen was away.\n",
-    )
-    .unwrap();
-    let e = extract(&article);
+         leader Ueda Gen was away.",
+    );
     assert_eq!(
         names_and_titles(&e),
         [
@@ -2094,16 +2097,14 @@ fn a_company_or_group_before_a_lowercase_role_is_part_of_the_title() {
 
 #[test]
 fn a_role_set_off_by_commas_before_or_after_a_name_is_a_title_as_written() {
-    let article = parse_print(
-        "Probe page\ndate 2025-05-01\n\nThe Sawara Fishers Association opposed the plan. Its \
+    let e = probe_extraction(
+        "The Sawara Fishers Association opposed the plan. Its \
          president, Kuno Taro, said the catch would fall. Their lawyer, Hase Mio, said the \
          group would sue. The residents’ lawyer, Kanno Shiro, agreed. The city’s mayor, Ueno Sae, and Japan’s ambassador, Kido Mai, met. The mayor of Oyama Island, Tokuda Jin, agreed. Vera Lind, a \
          political science professor at Ostmark University, said the plan was legal. Omar \
          Haddad, chief economist at Kestrel Securities in Tokyo, disagreed. Rui Costa, a \
-         fisherman who has worked there for 30 years, said nothing.\n",
-    )
-    .unwrap();
-    let e = extract(&article);
+         fisherman who has worked there for 30 years, said nothing.",
+    );
     assert_eq!(
         names_and_titles(&e),
         [
@@ -2129,12 +2130,10 @@ fn a_role_set_off_by_commas_before_or_after_a_name_is_a_title_as_written() {
 
 #[test]
 fn a_title_does_not_reach_back_over_a_dateline() {
-    let article = parse_print(
-        "Probe page\ndate 2025-05-01\n\nHANOI -- Vietnamese President Dao Van Long met the \
-         delegation on Monday.\n",
-    )
-    .unwrap();
-    let e = extract(&article);
+    let e = probe_extraction(
+        "HANOI -- Vietnamese President Dao Van Long met the \
+         delegation on Monday.",
+    );
     assert_eq!(
         names_and_titles(&e),
         [("Dao Van Long", vec!["Vietnamese President"])]
@@ -2229,14 +2228,12 @@ fn a_place_opening_a_company_short_name_does_not_leave_a_person() {
 
 #[test]
 fn a_bureau_named_after_an_owner_and_a_post_with_it_and_a_disputed_islands_name() {
-    let article = parse_print(
-        "Probe page\ndate 2025-05-01\n\nThe Foreign Ministry protested. Namazu Ken, director \
+    let e = probe_extraction(
+        "The Foreign Ministry protested. Namazu Ken, director \
          general of the ministry’s Asian and Oceanian Affairs Bureau, called it \
          “unacceptable.” A spokesperson in Beijing said: “Diaoyu Dao and its affiliated \
-         islands are China’s territory.” Rengo President Yoshino Aiko spoke next.\n",
-    )
-    .unwrap();
-    let e = extract(&article);
+         islands are China’s territory.” Rengo President Yoshino Aiko spoke next.",
+    );
     assert_eq!(
         names_and_titles(&e),
         [
